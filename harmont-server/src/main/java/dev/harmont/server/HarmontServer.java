@@ -1,0 +1,95 @@
+package dev.harmont.server;
+
+import dev.harmont.server.account.AccountService;
+import dev.harmont.server.http.HttpApi;
+import dev.harmont.server.store.Database;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The running service: database opened and migrated, HTTP listener started. {@link #close()} stops
+ * accepting, lets in-flight requests finish, then closes the database.
+ */
+public final class HarmontServer implements AutoCloseable {
+  private static final Duration DRAIN_PERIOD = Duration.ofSeconds(10);
+
+  private final Database database;
+  private final AccountService accounts;
+  private final WebServer web;
+  private final URI baseUri;
+
+  private HarmontServer(Database database, AccountService accounts, WebServer web, URI baseUri) {
+    this.database = database;
+    this.accounts = accounts;
+    this.web = web;
+    this.baseUri = baseUri;
+  }
+
+  /** Opens the database, applies migrations and starts listening. */
+  public static HarmontServer start(ServerConfig config) {
+    Database database = Database.open(config.database());
+    try {
+      AccountService accounts =
+          new AccountService(
+              database.users(), database.tokens(), config.clock(), new SecureRandom());
+      AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
+      HttpApi api = new HttpApi(accounts, config.maxBodyBytes(), docBase::get, database::isReady);
+      WebServer web =
+          WebServer.builder()
+              .host(config.host())
+              .port(config.port())
+              .shutdownHook(false)
+              .shutdownGracePeriod(DRAIN_PERIOD)
+              // The body limit is enforced while reading (Bodies); this is the backstop.
+              .maxPayloadSize(config.maxBodyBytes())
+              .addProtocol(
+                  Http1Config.builder()
+                      .maxHeadersSize(config.maxHeaderBytes())
+                      .maxPrologueLength(8192)
+                      .build())
+              .directHandlers(api.directHandlers())
+              .routing(api.routing())
+              .build()
+              .start();
+      String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+      if (host.equals("0.0.0.0") || host.equals("[::]")) {
+        host = "127.0.0.1";
+      }
+      URI base = URI.create("http://" + host + ":" + web.port());
+      docBase.compareAndSet(null, base.toString());
+      return new HarmontServer(database, accounts, web, base);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return web.port();
+  }
+
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  public AccountService accounts() {
+    return accounts;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  @Override
+  public void close() {
+    try {
+      web.stop();
+    } finally {
+      database.close();
+    }
+  }
+}

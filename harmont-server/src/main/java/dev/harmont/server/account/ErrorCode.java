@@ -1,0 +1,178 @@
+package dev.harmont.server.account;
+
+import java.util.Locale;
+
+/**
+ * The whole error catalog: every code the service can answer with, its HTTP status, its stable type
+ * and its default message. Upstream Harmont's codes ({@link #ACCOUNT_HAS_BILLING_HISTORY}, {@link
+ * #API_TOKEN_NOT_FOUND}, {@link #USER_NAME_INVALID}) keep upstream's exact status, type and message
+ * so existing clients keep working; every other code is ours and documented in our OpenAPI
+ * document. Rendering the envelope is left to the HTTP layer.
+ */
+public enum ErrorCode {
+  // Upstream codes: status, type and message are part of the wire contract. Do not edit.
+  ACCOUNT_HAS_BILLING_HISTORY(
+      409,
+      "conflict",
+      "This account can't be deleted while it has billing history (redeemed coupons, created"
+          + " coupons, or Stripe checkouts).",
+      "Settle or remove the billing history first. This server keeps no billing records, so it"
+          + " never answers with this code; it is listed for compatibility with upstream."),
+  API_TOKEN_NOT_FOUND(
+      404,
+      "not_found",
+      "No such API key. It may have already been revoked; reload and try again.",
+      "List your keys (GET /api/v0/user/api-tokens) and use one of the ids shown. Unknown,"
+          + " malformed, already revoked and other users' ids all answer this way on purpose."),
+  USER_NAME_INVALID(
+      422,
+      "invalid_request",
+      "Display name must be between 1 and 255 characters.",
+      "Send {\"name\": \"...\"} with 1 to 255 characters (Unicode code points) after trimming"
+          + " surrounding white space, and no control characters."),
+
+  // Ours.
+  UNAUTHORIZED(
+      401,
+      "unauthorized",
+      "Missing or invalid bearer token.",
+      "Send `Authorization: Bearer <token>` with a live API key. Keys that were revoked, expired"
+          + " or belong to a deleted account no longer authenticate; create a new one."),
+  API_TOKEN_DESCRIPTION_INVALID(
+      422,
+      "invalid_request",
+      "Field `description` must be a string of at most 255 characters without control"
+          + " characters.",
+      "Send a shorter description (at most 255 Unicode code points after trimming), without"
+          + " control characters, or leave it out."),
+  API_TOKEN_EXPIRES_AT_INVALID(
+      422,
+      "invalid_request",
+      "Field `expires_at` must be null or an RFC 3339 date-time with an offset, such as"
+          + " 2030-01-01T00:00:00Z.",
+      "Send an RFC 3339 date-time string with seconds and a time zone offset (Z or +hh:mm), or"
+          + " null for a key that never expires."),
+  API_TOKEN_EXPIRES_AT_NOT_IN_FUTURE(
+      422,
+      "invalid_request",
+      "Field `expires_at` must be in the future.",
+      "Send an expiry later than the current time, or null for a key that never expires."),
+  FIELD_TYPE_INVALID(
+      422,
+      "invalid_request",
+      "A field has the wrong JSON type.",
+      "Send each field with the JSON type the API reference gives; numbers and booleans are not"
+          + " converted to strings."),
+  EMAIL_INVALID(
+      422,
+      "invalid_request",
+      "The email address is not valid.",
+      "Give an address of the form name@example.org, at most 254 characters."),
+  EMAIL_TAKEN(
+      409,
+      "conflict",
+      "A user with this email address already exists.",
+      "Use another address, or issue a new key for the existing user with `harmont admin"
+          + " issue-key`."),
+  USER_NOT_FOUND(
+      404,
+      "not_found",
+      "No user has this email address.",
+      "Check the address, or create the user."),
+  BODY_INVALID_JSON(
+      400,
+      "invalid_request",
+      "The request body is not valid JSON.",
+      "Send one well-formed UTF-8 JSON document: no trailing data, no duplicate keys, nesting at"
+          + " most 32 levels deep."),
+  BODY_NOT_OBJECT(
+      400,
+      "invalid_request",
+      "The request body must be a JSON object.",
+      "Wrap the fields in an object, for example {\"name\": \"Ada\"}."),
+  UNSUPPORTED_MEDIA_TYPE(
+      415,
+      "invalid_request",
+      "Send the request body as `Content-Type: application/json`.",
+      "Set the header `Content-Type: application/json` (UTF-8). With curl, add"
+          + " -H 'Content-Type: application/json'."),
+  PAYLOAD_TOO_LARGE(
+      413,
+      "invalid_request",
+      "The request body is too large.",
+      "Request bodies are limited (64 KiB by default); the API's bodies are far smaller than"
+          + " that."),
+  HEADERS_TOO_LARGE(
+      431,
+      "invalid_request",
+      "The request headers are too large.",
+      "Send fewer or shorter headers (16 KiB in all by default)."),
+  BAD_REQUEST(
+      400,
+      "invalid_request",
+      "The HTTP request is malformed.",
+      "Send a well-formed HTTP/1.1 request."),
+  ROUTE_NOT_FOUND(
+      404,
+      "not_found",
+      "No such endpoint.",
+      "Check the path against the API reference, served at /api/v0/openapi.json."),
+  METHOD_NOT_ALLOWED(
+      405,
+      "invalid_request",
+      "This endpoint does not support this method.",
+      "Use one of the methods listed in the `Allow` response header."),
+  SERVICE_UNAVAILABLE(
+      503,
+      "api_error",
+      "The service is temporarily unavailable. Try again shortly.",
+      "The database could not be reached. Retry with backoff; the service recovers by itself"
+          + " when the database is back."),
+  INTERNAL_ERROR(
+      500,
+      "api_error",
+      "An unexpected error occurred. It has been logged with the request id.",
+      "Retry later. If it keeps happening, report the request id to the operators.");
+
+  private final int status;
+  private final String type;
+  private final String message;
+  private final String fix;
+
+  ErrorCode(int status, String type, String message, String fix) {
+    this.status = status;
+    this.type = type;
+    this.message = message;
+    this.fix = fix;
+  }
+
+  /** The wire code, e.g. {@code api_token_not_found}. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  /** The default message; some codes are raised with a more precise one. */
+  public String message() {
+    return message;
+  }
+
+  /** What the caller can do about it; shown on the error's documentation page. */
+  public String fix() {
+    return fix;
+  }
+
+  /** True for upstream's codes, whose message must never be replaced. */
+  public boolean isUpstream() {
+    return this == ACCOUNT_HAS_BILLING_HISTORY
+        || this == API_TOKEN_NOT_FOUND
+        || this == USER_NAME_INVALID;
+  }
+}

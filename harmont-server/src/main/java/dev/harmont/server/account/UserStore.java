@@ -1,0 +1,30 @@
+package dev.harmont.server.account;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Persistence of users and their personal organizations. Implemented by the store package. */
+public interface UserStore {
+
+  /**
+   * Inserts the user and a personal organization whose slug is {@code slugBase}, or {@code
+   * slugBase-2}, {@code -3}… whichever is free first, in one transaction.
+   *
+   * @throws HarmontException {@link ErrorCode#EMAIL_TAKEN} when the email is in use
+   */
+  User create(UUID userId, UUID orgId, String email, String name, String slugBase, Instant now);
+
+  Optional<User> findById(UUID id);
+
+  Optional<User> findByEmail(String email);
+
+  /** Sets the display name; empty when the user no longer exists. */
+  Optional<User> rename(UUID id, String name, Instant now);
+
+  /**
+   * Deletes the user, every token of theirs and their personal organization, in one transaction.
+   * Returns false when there was no such user.
+   */
+  boolean delete(UUID id);
+}

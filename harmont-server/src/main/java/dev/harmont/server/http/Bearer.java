@@ -1,0 +1,54 @@
+package dev.harmont.server.http;
+
+import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.Authenticated;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+
+/**
+ * Bearer authentication, written once and wrapped around every protected handler: {@code
+ * Authorization: Bearer <secret>} (scheme case-insensitive) → {@link AccountService#authenticate}.
+ * Every failure is the same 401, whatever was wrong, so callers learn nothing about other keys.
+ */
+final class Bearer {
+  private final AccountService accounts;
+
+  Bearer(AccountService accounts) {
+    this.accounts = accounts;
+  }
+
+  /** A handler that runs only for an authenticated caller. */
+  @FunctionalInterface
+  interface AuthenticatedHandler {
+    void handle(ServerRequest req, ServerResponse res, Authenticated who);
+  }
+
+  Handler protect(AuthenticatedHandler handler) {
+    return (req, res) -> handler.handle(req, res, authenticate(req));
+  }
+
+  private Authenticated authenticate(ServerRequest req) {
+    if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+      throw new HarmontException(
+          ErrorCode.UNAUTHORIZED,
+          "Missing bearer token. Send `Authorization: Bearer <token>` with an API key.");
+    }
+    List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
+    if (values.size() != 1) {
+      throw new HarmontException(ErrorCode.UNAUTHORIZED);
+    }
+    String value = values.get(0).strip();
+    int space = value.indexOf(' ');
+    if (space < 0 || !value.substring(0, space).equalsIgnoreCase("bearer")) {
+      throw new HarmontException(
+          ErrorCode.UNAUTHORIZED,
+          "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`.");
+    }
+    return accounts.authenticate(value.substring(space + 1).strip());
+  }
+}

@@ -1,0 +1,87 @@
+package dev.harmont.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Reads request bodies: size limit first (before anything is buffered), then media type, then
+ * strict JSON. An empty body counts as no body, which the contract allows on both PATCH and POST.
+ */
+final class Bodies {
+  private final int maxBytes;
+
+  Bodies(int maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** The body as a JSON object, or null when the request has none. */
+  ObjectNode optionalObject(ServerRequest req) {
+    Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
+    if (declared.isPresent() && declared.get() > maxBytes) {
+      throw tooLarge();
+    }
+    byte[] body = readAtMost(req);
+    if (body.length == 0) {
+      return null;
+    }
+    requireJsonMediaType(req);
+    return Json.parseObject(body);
+  }
+
+  private byte[] readAtMost(ServerRequest req) {
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        throw tooLarge();
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private HarmontException tooLarge() {
+    return new HarmontException(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "The request body is larger than the limit of " + maxBytes + " bytes.");
+  }
+
+  /** {@code application/json} or {@code application/*+json}, UTF-8 if a charset is named. */
+  private static void requireJsonMediaType(ServerRequest req) {
+    String header = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+    String[] parts = header.split(";");
+    String type = parts[0].strip().toLowerCase(Locale.ROOT);
+    boolean json =
+        type.equals("application/json")
+            || (type.startsWith("application/") && type.endsWith("+json"));
+    for (int i = 1; i < parts.length && json; i++) {
+      String[] param = parts[i].split("=", 2);
+      if (param[0].strip().equalsIgnoreCase("charset")) {
+        String charset = param.length < 2 ? "" : param[1].strip().replace("\"", "");
+        json = charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8");
+      }
+    }
+    if (!json) {
+      String got = header.isBlank() ? "no Content-Type" : "Content-Type `" + clip(header) + "`";
+      throw new HarmontException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "Send the request body as `Content-Type: application/json` (got " + got + ").");
+    }
+  }
+
+  private static String clip(String header) {
+    String printable = header.replaceAll("[^\\x20-\\x7e]", "?");
+    return printable.length() > 100 ? printable.substring(0, 100) + "…" : printable;
+  }
+}

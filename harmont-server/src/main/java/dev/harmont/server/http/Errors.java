@@ -1,0 +1,122 @@
+package dev.harmont.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.lang.System.Logger.Level;
+import java.util.function.Supplier;
+
+/**
+ * The one error mapper: turns any failure into {@code
+ * {"error":{type,code,message,doc_url,request_id}}} with the catalog's status. Unexpected
+ * throwables become {@code internal_error}: logged with their stack and the request id, their
+ * message never sent. Also renders what the HTTP library answers by itself (malformed requests,
+ * oversized headers or bodies) through {@link #directHandler()}.
+ */
+final class Errors {
+  private static final System.Logger LOG = System.getLogger("dev.harmont.server.http.Errors");
+  static final String JSON_UTF8 = "application/json; charset=utf-8";
+
+  private final Supplier<String> docBase;
+
+  /**
+   * @param docBase the public base URL that {@code doc_url} links start with
+   */
+  Errors(Supplier<String> docBase) {
+    this.docBase = docBase;
+  }
+
+  String docUrl(ErrorCode code) {
+    return docBase.get() + "/docs/errors/" + code.code();
+  }
+
+  /** Classifies a throwable: ours keep their code, the library's map by status, others are bugs. */
+  HarmontException classify(Throwable t, RequestId requestId) {
+    if (t instanceof HarmontException h) {
+      return h;
+    }
+    if (t instanceof RequestException re) {
+      return new HarmontException(forStatus(re.status().code()));
+    }
+    if (t instanceof HttpException he && he.status().code() < 500) {
+      return new HarmontException(forStatus(he.status().code()));
+    }
+    LOG.log(Level.ERROR, "internal error, request_id=" + requestId.value(), t);
+    return new HarmontException(ErrorCode.INTERNAL_ERROR);
+  }
+
+  /** Writes the envelope for {@code error} on a response that was not sent yet. */
+  void send(ServerResponse res, RequestId requestId, HarmontException error) {
+    ErrorCode code = error.code();
+    if (code == ErrorCode.SERVICE_UNAVAILABLE) {
+      LOG.log(
+          Level.WARNING,
+          "database unavailable, request_id=" + requestId.value() + ": " + rootMessage(error));
+      res.header(HeaderNames.RETRY_AFTER, "1");
+    }
+    if (code == ErrorCode.UNAUTHORIZED) {
+      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\"");
+    }
+    res.status(code.status());
+    res.header(HeaderNames.CONTENT_TYPE, JSON_UTF8);
+    res.send(Json.bytes(envelope(code, error.getMessage(), requestId)));
+  }
+
+  ObjectNode envelope(ErrorCode code, String message, RequestId requestId) {
+    ObjectNode error = Json.object();
+    error.put("type", code.type());
+    error.put("code", code.code());
+    error.put("message", message);
+    error.put("doc_url", docUrl(code));
+    error.put("request_id", requestId.value());
+    ObjectNode out = Json.object();
+    out.set("error", error);
+    return out;
+  }
+
+  /** Renders the library's own early answers (before routing) as our envelope. */
+  DirectHandler directHandler() {
+    return (request, eventType, status, headers, message) -> {
+      RequestId requestId = RequestId.from(request.headers());
+      ErrorCode code = forStatus(status.code());
+      ServerResponseHeaders out = headers;
+      out.set(HeaderNames.CONTENT_TYPE, JSON_UTF8);
+      out.set(RequestId.HEADER, requestId.value());
+      out.set(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+      out.set(HeaderNames.CACHE_CONTROL, "no-store");
+      return DirectHandler.TransportResponse.builder()
+          .status(Status.create(code.status()))
+          .headers(out)
+          .entity(Json.bytes(envelope(code, code.message(), requestId)))
+          .build();
+    };
+  }
+
+  static ErrorCode forStatus(int status) {
+    return switch (status) {
+      case 401 -> ErrorCode.UNAUTHORIZED;
+      case 404 -> ErrorCode.ROUTE_NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+      case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+      default -> status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
+    };
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+}

@@ -1,0 +1,159 @@
+package dev.harmont.server.http;
+
+import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The route table: every endpoint, which handler serves it and whether it needs a bearer token.
+ * Also answers 405 (with {@code Allow}) for a known path with another method, and 404 for any other
+ * path, in the same envelope as every other error.
+ */
+public final class HttpApi {
+  /** Our OpenAPI document, a superset of the upstream contract. */
+  public static final String OPENAPI_RESOURCE = "/dev/harmont/server/http/openapi.json";
+
+  private final Errors errors;
+  private final HttpRouting.Builder routing;
+
+  private record Route(Method method, String path, Handler handler) {}
+
+  /**
+   * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
+   * @param ready whether the database answers, for {@code /readyz}
+   */
+  public HttpApi(
+      AccountService accounts, int maxBodyBytes, Supplier<String> docBase, BooleanSupplier ready) {
+    this.errors = new Errors(docBase);
+    Bodies bodies = new Bodies(maxBodyBytes);
+    Bearer bearer = new Bearer(accounts);
+    UserHandlers users = new UserHandlers(accounts, bodies);
+    ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
+    ErrorDocs docs = new ErrorDocs();
+    byte[] openApi = loadOpenApi();
+
+    List<Route> routes =
+        List.of(
+            new Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
+            new Route(Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
+            new Route(Method.DELETE, "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
+            new Route(Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
+            new Route(
+                Method.POST, "/api/v0/user/api-tokens", bearer.protect(tokens::createApiToken)),
+            // {+id} takes the rest of the path, so `a%2Fb` or `x/../y` reach revoke and get the
+            // same api_token_not_found as any other id that is not the caller's key.
+            new Route(
+                Method.DELETE,
+                "/api/v0/user/api-tokens/{+id}",
+                bearer.protect(tokens::revokeApiToken)),
+            new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
+            new Route(
+                Method.GET,
+                "/api/v0/openapi.json",
+                (req, res) -> {
+                  res.header(HeaderNames.CONTENT_TYPE, Errors.JSON_UTF8);
+                  res.send(openApi);
+                }),
+            new Route(
+                Method.GET,
+                "/healthz",
+                (req, res) ->
+                    Responses.json(res, Status.OK_200, Json.object().put("status", "ok"))),
+            new Route(
+                Method.GET,
+                "/readyz",
+                (req, res) -> {
+                  if (!ready.getAsBoolean()) {
+                    throw new HarmontException(
+                        ErrorCode.SERVICE_UNAVAILABLE, "Not ready: the database does not answer.");
+                  }
+                  Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
+                }),
+            new Route(Method.GET, ErrorDocs.PATH, docs::index),
+            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
+
+    routing =
+        HttpRouting.builder()
+            .addFilter(new EdgeFilter())
+            .error(
+                Throwable.class,
+                (req, res, t) -> {
+                  RequestId requestId =
+                      req.context().get(RequestId.class).orElseGet(RequestId::fresh);
+                  HarmontException error = errors.classify(t, requestId);
+                  EdgeFilter.applyHeaders(res, requestId, req.path().rawPath());
+                  errors.send(res, requestId, error);
+                });
+    Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
+    for (Route route : routes) {
+      routing.route(route.method(), route.path(), route.handler());
+      methodsByPath.computeIfAbsent(route.path(), p -> new ArrayList<>()).add(route.method());
+    }
+    methodsByPath.forEach(
+        (path, methods) -> {
+          String allow = methods.stream().map(Method::text).collect(Collectors.joining(", "));
+          routing.any(
+              path,
+              (req, res) -> {
+                // Sent here rather than thrown: the edge filter resets headers on exceptions,
+                // and Allow must survive.
+                res.header(HeaderNames.ALLOW, allow);
+                errors.send(
+                    res,
+                    req.context().get(RequestId.class).orElseGet(RequestId::fresh),
+                    new HarmontException(
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        req.prologue().method().text()
+                            + " is not supported here. Allowed: "
+                            + allow
+                            + "."));
+              });
+        });
+    routing.any(
+        (req, res) -> {
+          throw new HarmontException(
+              ErrorCode.ROUTE_NOT_FOUND,
+              "No endpoint at this path. The API reference is served at /api/v0/openapi.json.");
+        });
+  }
+
+  public HttpRouting.Builder routing() {
+    return routing;
+  }
+
+  /** Renders what the HTTP library answers on its own (before routing) in our envelope. */
+  public DirectHandlers directHandlers() {
+    DirectHandlers.Builder builder = DirectHandlers.builder();
+    for (var type : io.helidon.http.DirectHandler.EventType.values()) {
+      builder.addHandler(type, errors.directHandler());
+    }
+    return builder.build();
+  }
+
+  private static byte[] loadOpenApi() {
+    try (InputStream in = HttpApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

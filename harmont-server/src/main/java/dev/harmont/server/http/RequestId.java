@@ -1,0 +1,35 @@
+package dev.harmont.server.http;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * The id that ties a response to the server's logs. A well-formed incoming {@code X-Request-Id} (a
+ * load balancer's, a client's) is kept; anything else is replaced by a new random one, so a hostile
+ * value never reaches a log line.
+ */
+record RequestId(String value) {
+  static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
+  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  static RequestId from(Headers headers) {
+    if (headers.contains(HEADER)) {
+      var values = headers.get(HEADER).allValues();
+      if (values.size() == 1 && WELL_FORMED.matcher(values.get(0)).matches()) {
+        return new RequestId(values.get(0));
+      }
+    }
+    return fresh();
+  }
+
+  static RequestId fresh() {
+    byte[] bytes = new byte[12];
+    RANDOM.nextBytes(bytes);
+    return new RequestId("req_" + HexFormat.of().formatHex(bytes));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.harmont.server.store;
+
+import java.nio.file.Path;
+
+/**
+ * Where the data lives. Either a JDBC URL ({@code jdbc:postgresql:…} or {@code jdbc:sqlite:…}), or,
+ * when it is null, the embedded SQLite file {@code harmont.db} in {@code dataDir}.
+ *
+ * @param poolSize connections in the pool (PostgreSQL), or reader connections (SQLite, which writes
+ *     through a single connection of its own)
+ */
+public record DatabaseSettings(
+    Path dataDir, String url, String user, String password, int poolSize) {
+
+  public static final int DEFAULT_POOL_SIZE = 8;
+
+  public static DatabaseSettings embedded(Path dataDir) {
+    return new DatabaseSettings(dataDir, null, null, null, DEFAULT_POOL_SIZE);
+  }
+
+  /** The JDBC URL to open: the given one, or the embedded file's. */
+  public String jdbcUrl() {
+    if (url != null && !url.isBlank()) {
+      return url.strip();
+    }
+    return "jdbc:sqlite:" + dataDir.resolve("harmont.db").toAbsolutePath();
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseSettings[url="
+        + Database.redact(jdbcUrl())
+        + ", user="
+        + user
+        + ", password="
+        + (password == null ? "null" : "<redacted>")
+        + ", poolSize="
+        + poolSize
+        + "]";
+  }
+}

@@ -1,0 +1,81 @@
+package dev.harmont.server.store;
+
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The one table that classifies storage failures: a database that is down, unreachable or busy
+ * becomes 503 {@code service_unavailable} (the client may retry); anything else stays a bug and
+ * becomes a 500 upstream of here.
+ */
+final class SqlErrors {
+  private SqlErrors() {}
+
+  static boolean isUniqueViolation(SQLException e) {
+    if ("23505".equals(e.getSQLState())) {
+      return true;
+    }
+    return e instanceof SQLiteException s
+        && (s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+            || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+  }
+
+  /** Wraps a failure: unavailability as 503, everything else as an unchecked storage error. */
+  static RuntimeException translate(SQLException e) {
+    if (isUnavailable(e)) {
+      return new HarmontException(
+          ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE.message(), e);
+    }
+    return new StorageException(e);
+  }
+
+  static boolean isUnavailable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof SQLRecoverableException
+          || t instanceof SQLTransientException) {
+        return true;
+      }
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
+        // 53: insufficient resources; 40001/40P01: serialization failure, deadlock.
+        if (state != null
+            && (state.startsWith("08")
+                || state.startsWith("57P")
+                || state.startsWith("53")
+                || state.equals("40001")
+                || state.equals("40P01"))) {
+          return true;
+        }
+      }
+      if (t instanceof SQLiteException s) {
+        SQLiteErrorCode code = s.getResultCode();
+        if (code == SQLiteErrorCode.SQLITE_BUSY
+            || code == SQLiteErrorCode.SQLITE_LOCKED
+            || code.name().startsWith("SQLITE_BUSY")
+            || code.name().startsWith("SQLITE_LOCKED")
+            || code == SQLiteErrorCode.SQLITE_FULL
+            || code == SQLiteErrorCode.SQLITE_CANTOPEN) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A storage failure that is not the client's fault nor a passing outage. */
+  static final class StorageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StorageException(SQLException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+}
