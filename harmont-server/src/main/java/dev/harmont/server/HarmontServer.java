@@ -37,7 +37,13 @@ public final class HarmontServer implements AutoCloseable {
           new AccountService(
               database.users(), database.tokens(), config.clock(), new SecureRandom());
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
-      HttpApi api = new HttpApi(accounts, config.maxBodyBytes(), docBase::get, database::isReady);
+      HttpApi api =
+          new HttpApi(
+              accounts,
+              config.maxBodyBytes(),
+              config.maxHeaderBytes(),
+              docBase::get,
+              database::isReady);
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -48,7 +54,7 @@ public final class HarmontServer implements AutoCloseable {
               .maxPayloadSize(config.maxBodyBytes())
               .addProtocol(
                   Http1Config.builder()
-                      .maxHeadersSize(config.maxHeaderBytes())
+                      .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
                       .maxPrologueLength(8192)
                       .build())
               .directHandlers(api.directHandlers())

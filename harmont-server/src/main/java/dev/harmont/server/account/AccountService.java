@@ -156,6 +156,11 @@ public final class AccountService {
     return mint(user.id(), TokenKind.SESSION, null, now, now.plus(ttl));
   }
 
+  /** True once at least one user exists. */
+  public boolean hasAnyUser() {
+    return users.hasAnyUser();
+  }
+
   public User userByEmail(String rawEmail) {
     String email = Validation.email(rawEmail);
     return users

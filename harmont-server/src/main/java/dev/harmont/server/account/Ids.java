@@ -11,15 +11,31 @@ import java.util.UUID;
  */
 public final class Ids {
   private final SecureRandom random;
+  private long lastMillis = -1;
+  private int counter;
 
   public Ids(SecureRandom random) {
     this.random = random;
   }
 
-  public UUID next(Instant now) {
-    long millis = now.toEpochMilli();
-    long randA = random.nextInt(1 << 12);
-    long msb = (millis << 16) | (0x7L << 12) | randA;
+  /**
+   * The next id. Within one process ids strictly increase, even for the same millisecond or a clock
+   * that stands still: the 12 bits after the timestamp are a counter (RFC 9562, method 1) started
+   * at a random value each new millisecond.
+   */
+  public synchronized UUID next(Instant now) {
+    long millis = Math.max(now.toEpochMilli(), lastMillis);
+    if (millis == lastMillis) {
+      counter++;
+      if (counter >= 1 << 12) {
+        millis++;
+        counter = random.nextInt(1 << 11);
+      }
+    } else {
+      counter = random.nextInt(1 << 11);
+    }
+    lastMillis = millis;
+    long msb = (millis << 16) | (0x7L << 12) | counter;
     long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(msb, lsb);
   }

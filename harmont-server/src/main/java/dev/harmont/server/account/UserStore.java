@@ -17,6 +17,9 @@ public interface UserStore {
 
   Optional<User> findById(UUID id);
 
+  /** True once at least one user exists (the server's first-run hint uses it). */
+  boolean hasAnyUser();
+
   Optional<User> findByEmail(String email);
 
   /** Sets the display name; empty when the user no longer exists. */

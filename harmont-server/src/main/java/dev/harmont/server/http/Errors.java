@@ -83,19 +83,26 @@ final class Errors {
 
   /** Renders the library's own early answers (before routing) as our envelope. */
   DirectHandler directHandler() {
-    return (request, eventType, status, headers, message) -> {
-      RequestId requestId = RequestId.from(request.headers());
-      ErrorCode code = forStatus(status.code());
-      ServerResponseHeaders out = headers;
-      out.set(HeaderNames.CONTENT_TYPE, JSON_UTF8);
-      out.set(RequestId.HEADER, requestId.value());
-      out.set(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-      out.set(HeaderNames.CACHE_CONTROL, "no-store");
-      return DirectHandler.TransportResponse.builder()
-          .status(Status.create(code.status()))
-          .headers(out)
-          .entity(Json.bytes(envelope(code, code.message(), requestId)))
-          .build();
+    return new DirectHandler() {
+      @Override
+      public TransportResponse handle(
+          TransportRequest request,
+          EventType eventType,
+          Status status,
+          ServerResponseHeaders headers,
+          String message) {
+        RequestId requestId = RequestId.from(request.headers());
+        ErrorCode code = forStatus(status.code());
+        headers.set(HeaderNames.CONTENT_TYPE, JSON_UTF8);
+        headers.set(RequestId.HEADER, requestId.value());
+        headers.set(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        headers.set(HeaderNames.CACHE_CONTROL, "no-store");
+        return TransportResponse.builder()
+            .status(Status.create(code.status()))
+            .headers(headers)
+            .entity(Json.bytes(envelope(code, code.message(), requestId)))
+            .build();
+      }
     };
   }
 

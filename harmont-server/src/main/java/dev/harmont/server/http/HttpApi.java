@@ -39,7 +39,11 @@ public final class HttpApi {
    * @param ready whether the database answers, for {@code /readyz}
    */
   public HttpApi(
-      AccountService accounts, int maxBodyBytes, Supplier<String> docBase, BooleanSupplier ready) {
+      AccountService accounts,
+      int maxBodyBytes,
+      int maxHeaderBytes,
+      Supplier<String> docBase,
+      BooleanSupplier ready) {
     this.errors = new Errors(docBase);
     Bodies bodies = new Bodies(maxBodyBytes);
     Bearer bearer = new Bearer(accounts);
@@ -90,7 +94,7 @@ public final class HttpApi {
 
     routing =
         HttpRouting.builder()
-            .addFilter(new EdgeFilter())
+            .addFilter(new EdgeFilter(maxHeaderBytes))
             .error(
                 Throwable.class,
                 (req, res, t) -> {

@@ -26,6 +26,11 @@ public record DatabaseSettings(
     return "jdbc:sqlite:" + dataDir.resolve("harmont.db").toAbsolutePath();
   }
 
+  /** The URL without credentials, for people and logs. */
+  public String describe() {
+    return Database.redact(jdbcUrl());
+  }
+
   @Override
   public String toString() {
     return "DatabaseSettings[url="

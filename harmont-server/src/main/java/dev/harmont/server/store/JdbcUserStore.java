@@ -143,6 +143,18 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public boolean hasAnyUser() {
+    return Jdbc.read(
+        db.reads(),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users LIMIT 1");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+          }
+        });
+  }
+
+  @Override
   public Optional<User> findByEmail(String email) {
     return Jdbc.read(
         db.reads(),

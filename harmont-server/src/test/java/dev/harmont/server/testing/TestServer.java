@@ -2,56 +2,54 @@ package dev.harmont.server.testing;
 
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.ServerConfig;
+import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.CreatedUser;
-import dev.harmont.server.store.DatabaseSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
- * The real server for tests: a fresh temporary SQLite database (or the given settings), on
- * 127.0.0.1 and a free port. Shared by the server, SDK and CLI test suites through the test-jar.
+ * The real server for tests: a fresh database (temporary SQLite by default), on 127.0.0.1 and a
+ * free port. Shared by the server, SDK and CLI test suites through the test-jar.
  */
 public final class TestServer implements AutoCloseable {
   private static final AtomicInteger USERS = new AtomicInteger();
 
   private final HarmontServer server;
-  private final Path tempDir;
+  private final TestDatabase database;
 
-  private TestServer(HarmontServer server, Path tempDir) {
+  private TestServer(HarmontServer server, TestDatabase database) {
     this.server = server;
-    this.tempDir = tempDir;
+    this.database = database;
   }
 
   /** A server on a fresh embedded database with the system clock. */
   public static TestServer start() {
-    return start(Clock.systemUTC());
+    return start(Backend.SQLITE, config -> config);
   }
 
   /** A server on a fresh embedded database with the given clock. */
   public static TestServer start(Clock clock) {
-    return start(config -> config.withClock(clock));
+    return start(Backend.SQLITE, config -> config.withClock(clock));
   }
 
-  /** A server on a fresh embedded database, its configuration adjusted by {@code adjust}. */
-  public static TestServer start(UnaryOperator<ServerConfig> adjust) {
-    Path dir;
+  /**
+   * A server on a fresh database of {@code backend}, its configuration adjusted by {@code adjust}.
+   */
+  public static TestServer start(Backend backend, UnaryOperator<ServerConfig> adjust) {
+    TestDatabase database = backend.create();
     try {
-      dir = Files.createTempDirectory("harmont-test-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      ServerConfig config =
+          adjust.apply(
+              ServerConfig.embedded(database.settings().dataDir())
+                  .withPort(0)
+                  .withDatabase(database.settings()));
+      return new TestServer(HarmontServer.start(config), database);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
     }
-    ServerConfig config =
-        adjust.apply(
-            ServerConfig.embedded(dir).withPort(0).withDatabase(DatabaseSettings.embedded(dir)));
-    return new TestServer(HarmontServer.start(config), dir);
   }
 
   public URI baseUri() {
@@ -84,20 +82,16 @@ public final class TestServer implements AutoCloseable {
   public String issueSessionToken(TestUser user) {
     return server
         .accounts()
-        .issueSessionToken(
-            user.email(), dev.harmont.server.account.AccountService.DEFAULT_SESSION_TTL)
+        .issueSessionToken(user.email(), AccountService.DEFAULT_SESSION_TTL)
         .secret();
   }
 
   @Override
   public void close() {
-    server.close();
-    if (tempDir != null) {
-      try (Stream<Path> paths = Files.walk(tempDir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    try {
+      server.close();
+    } finally {
+      database.close();
     }
   }
 }

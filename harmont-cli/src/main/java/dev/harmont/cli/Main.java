@@ -1,0 +1,50 @@
+package dev.harmont.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.LogManager;
+
+/** Entry point of {@code harmont}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    configureLogging(args.length > 0 && args[0].equals("serve"));
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int exit = Cli.create(out, err, System.getenv()).execute(args);
+    out.flush();
+    err.flush();
+    System.exit(exit);
+  }
+
+  /**
+   * One line per record on stderr. The server logs at INFO (start-up, access log); every other
+   * command only shows warnings, so its stdout and stderr stay about the task. An explicit {@code
+   * -Djava.util.logging.config.file} wins.
+   */
+  private static void configureLogging(boolean server) {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    String level = server ? "INFO" : "WARNING";
+    String config =
+        "handlers=java.util.logging.ConsoleHandler\n"
+            + ".level="
+            + level
+            + "\n"
+            + "java.util.logging.ConsoleHandler.level=ALL\n"
+            + "java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n\n"
+            + "io.helidon.common.features.level=WARNING\n"
+            + "com.zaxxer.hikari.level=WARNING\n"
+            + "org.flywaydb.level=WARNING\n";
+    try {
+      LogManager.getLogManager()
+          .readConfiguration(new ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new IllegalStateException("logging configuration is a constant", e);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.harmont.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harmont.server.account.Secrets;
+import dev.harmont.server.store.Database;
+import dev.harmont.server.store.DatabaseSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin commands through the picocli factory, on a real embedded database. */
+class AdminCommandsTest {
+  @TempDir Path dataDir;
+
+  private record Run(int exit, String out, String err) {
+    List<String> outLines() {
+      return out.lines().toList();
+    }
+  }
+
+  private Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Cli.create(new PrintWriter(out), new PrintWriter(err), env).execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Run run(String... args) {
+    return run(Map.of("HARMONT_DATA_DIR", dataDir.toString()), args);
+  }
+
+  private boolean authenticates(String secret) {
+    try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+      return db.tokens().findByHash(Secrets.hash(secret)).isPresent();
+    }
+  }
+
+  @Test
+  void createUserPrintsTheKeyAsTheLastLineOfStdout() {
+    Run result = run("admin", "create-user", "--email", "Ada@Example.org", "--name", "Ada");
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.OK);
+    String key = result.outLines().get(result.outLines().size() - 1);
+    assertThat(key).matches("hm_[A-Za-z0-9_-]{43}");
+    assertThat(authenticates(key)).isTrue();
+    assertThat(result.err()).contains("ada@example.org").contains("ada-example-org");
+    assertThat(result.err()).doesNotContain(key);
+  }
+
+  @Test
+  void aDuplicateEmailIsAClearErrorWithANonZeroExit() {
+    run("admin", "create-user", "--email", "ada@example.org", "--name", "Ada");
+
+    Run again = run("admin", "create-user", "--email", " ADA@example.org ", "--name", "Ada");
+
+    assertThat(again.exit()).isEqualTo(ExitCodes.API_ERROR);
+    assertThat(again.out()).isEmpty();
+    assertThat(again.err()).contains("already exists").contains("email_taken");
+  }
+
+  @Test
+  void issueKeyMintsAnotherWorkingKey() {
+    run("admin", "create-user", "--email", "ada@example.org", "--name", "Ada");
+
+    Run result = run("admin", "issue-key", "--email", "ada@example.org", "--description", "CI");
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.OK);
+    assertThat(authenticates(result.outLines().get(result.outLines().size() - 1))).isTrue();
+  }
+
+  @Test
+  void issueKeyForAnUnknownUserIsNotFound() {
+    Run result = run("admin", "issue-key", "--email", "nobody@example.org");
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(result.err()).contains("user_not_found");
+  }
+
+  @Test
+  void theDataDirFlagWinsOverTheEnvironment(@TempDir Path other) {
+    Run result =
+        run(
+            Map.of("HARMONT_DATA_DIR", dataDir.toString()),
+            "admin",
+            "create-user",
+            "--email",
+            "ada@example.org",
+            "--name",
+            "Ada",
+            "--data-dir",
+            other.toString());
+
+    assertThat(result.exit()).isZero();
+    assertThat(other.resolve("harmont.db")).exists();
+    assertThat(dataDir.resolve("harmont.db")).doesNotExist();
+  }
+
+  @Test
+  void missingRequiredOptionsAreAUsageError() {
+    Run result = run("admin", "create-user", "--email", "ada@example.org");
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("--name");
+  }
+
+  @Test
+  void environmentVariableNamesFollowTheLongOption() {
+    assertThat(EnvDefaults.variableFor("--data-dir")).isEqualTo("HARMONT_DATA_DIR");
+    assertThat(EnvDefaults.variableFor("--database-pool-size"))
+        .isEqualTo("HARMONT_DATABASE_POOL_SIZE");
+  }
+}

@@ -1,0 +1,98 @@
+package dev.harmont.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harmont.server.testing.Api;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged {@code harmont.jar}, end to end, as people run it: serve, create a user with the
+ * admin command while the server runs, use the key over HTTP, stop with SIGTERM.
+ */
+class LauncherIT {
+  private static final Path JAR = Path.of("target", "harmont.jar");
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+  @TempDir Path dataDir;
+
+  private ProcessBuilder harmont(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-jar");
+    command.add(JAR.toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("HARMONT_DATA_DIR", dataDir.toString());
+    return builder;
+  }
+
+  @Test
+  void serveCreateUserUseTheKeyAndStopWithSigterm() throws Exception {
+    // stderr goes to a file: reading a child's pipe while it exits races with the JDK's reaper.
+    Path log = dataDir.resolve("serve.log");
+    Process server =
+        harmont("serve", "--port", "0")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      URI base = awaitListening(log, server);
+      assertThat(Files.readString(log)).contains("admin create-user");
+
+      Process admin =
+          harmont("admin", "create-user", "--email", "ada@example.org", "--name", "Ada").start();
+      String out = new String(admin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(admin.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(admin.exitValue()).isZero();
+      List<String> lines = out.lines().toList();
+      String key = lines.get(lines.size() - 1);
+
+      Api api = new Api(base);
+      assertThat(api.get("/api/v0/user", key).json().get("email").asText())
+          .isEqualTo("ada@example.org");
+
+      server.destroy(); // SIGTERM
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).isEqualTo(143);
+      assertThat(Files.readString(log)).contains("shutting down").doesNotContain(key);
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  private static URI awaitListening(Path log, Process server) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        Matcher m = LISTENING.matcher(Files.readString(log));
+        if (m.find()) {
+          return URI.create(m.group(1));
+        }
+      }
+      assertThat(server.isAlive())
+          .as("server exited: %s", Files.exists(log) ? Files.readString(log) : "")
+          .isTrue();
+      Thread.sleep(50);
+    }
+    throw new AssertionError("server did not start: " + Files.readString(log));
+  }
+
+  @Test
+  void versionAndHelp() throws Exception {
+    Process version = harmont("--version").start();
+    String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(version.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).startsWith("harmont 0.1.0");
+  }
+}

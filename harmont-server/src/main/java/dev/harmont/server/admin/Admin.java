@@ -1,0 +1,52 @@
+package dev.harmont.server.admin;
+
+import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.CreatedToken;
+import dev.harmont.server.account.CreatedUser;
+import dev.harmont.server.store.Database;
+import dev.harmont.server.store.DatabaseSettings;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Operator actions run straight against the database, without HTTP: creating users (there is no
+ * sign-up endpoint) and minting keys. Safe while a server runs on the same data: SQLite serializes
+ * the writes, PostgreSQL is shared anyway.
+ */
+public final class Admin implements AutoCloseable {
+  private final Database database;
+  private final AccountService accounts;
+
+  private Admin(Database database, Clock clock) {
+    this.database = database;
+    this.accounts =
+        new AccountService(database.users(), database.tokens(), clock, new SecureRandom());
+  }
+
+  /** Opens (and migrates) the database. */
+  public static Admin open(DatabaseSettings settings) {
+    return new Admin(Database.open(settings), Clock.systemUTC());
+  }
+
+  /** A user with a personal organization and a first personal API key. */
+  public CreatedUser createUser(String email, String name) {
+    return accounts.createUser(email, name);
+  }
+
+  /** Another personal API key for an existing user. */
+  public CreatedToken issueKey(String email, String description, Instant expiresAt) {
+    return accounts.issueApiToken(email, description, expiresAt);
+  }
+
+  /** A session token for an existing user (what a sign-in would give). */
+  public CreatedToken issueSession(String email, Duration ttl) {
+    return accounts.issueSessionToken(email, ttl);
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+}
