@@ -9,9 +9,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -26,10 +30,16 @@ public final class Database implements AutoCloseable {
   // A request waits at most this long for a connection before it is answered 503.
   private static final Duration CONNECTION_TIMEOUT = Duration.ofMillis(2000);
   private static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
+  // /readyz answers within this whatever the database does: a probe still waiting is not ready.
+  private static final Duration READY_DEADLINE = CONNECTION_TIMEOUT;
+  private static final int READY_PROBE_TIMEOUT_SECONDS = 1;
 
   private final Dialect dialect;
   private final HikariDataSource reads;
   private final HikariDataSource writes;
+  // The readiness probe in flight, shared by every /readyz that arrives while it runs.
+  private final AtomicReference<CompletableFuture<Boolean>> readyProbe =
+      new AtomicReference<>(CompletableFuture.completedFuture(false));
 
   private Database(Dialect dialect, HikariDataSource reads, HikariDataSource writes) {
     this.dialect = dialect;
@@ -100,15 +110,41 @@ public final class Database implements AutoCloseable {
     return writes;
   }
 
-  /** True when the database answers a trivial query within the connection timeout. */
+  /**
+   * True when a pooled connection answers within {@link #READY_DEADLINE}. The answer never takes
+   * longer than that, even when the database stops answering without closing its connections (a
+   * query's own timeout cannot be relied on then: its cancel request needs the network too). One
+   * probe runs at a time; callers arriving meanwhile wait for its result.
+   */
   public boolean isReady() {
-    try (Connection c = reads.getConnection();
-        Statement s = c.createStatement()) {
-      s.setQueryTimeout(2);
-      s.execute("SELECT 1");
-      return true;
-    } catch (SQLException e) {
+    CompletableFuture<Boolean> probe = readyProbe.get();
+    if (probe.isDone()) {
+      CompletableFuture<Boolean> fresh = new CompletableFuture<>();
+      if (readyProbe.compareAndSet(probe, fresh)) {
+        Thread.ofVirtual().name("harmont-ready-probe").start(() -> probe(fresh));
+        probe = fresh;
+      } else {
+        probe = readyProbe.get();
+      }
+    }
+    try {
+      return probe.get(READY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
       return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void probe(CompletableFuture<Boolean> result) {
+    try (Connection c = reads.getConnection()) {
+      // isValid bounds the round trip with a socket timeout, unlike Statement.setQueryTimeout.
+      result.complete(c.isValid(READY_PROBE_TIMEOUT_SECONDS));
+    } catch (SQLException | RuntimeException e) {
+      // Not ready; the requests themselves log what is wrong.
+    } finally {
+      result.complete(false); // no-op when answered above
     }
   }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * service_unavailable} instead of queueing for the pool's default 30 s, {@code /readyz} says not
  * ready, nothing hangs, and the same process serves again by itself once the database is back. The
  * outage is a {@link TcpProxy} between the server and PostgreSQL, so the shared database itself is
- * never stopped.
+ * never stopped: cut, as when PostgreSQL stops, or a blackhole, as when the network fails.
  */
 @EnabledIfEnvironmentVariable(named = Backend.POSTGRES_URL_VARIABLE, matches = ".+")
 class PostgresOutageTest {
@@ -194,6 +194,29 @@ class PostgresOutageTest {
     assertThat(served.status()).as(served.toString()).isEqualTo(200);
     assertThat(outcome("GET", "/readyz").status()).isEqualTo(200);
     assertThat(outcome("POST", "/api/v0/user/api-tokens").status()).isEqualTo(201);
+  }
+
+  @Test
+  void readyzAnswersWithinTheBoundEvenWhenTheDatabaseStopsAnswering() throws Exception {
+    // Just used: the pool hands this connection out again without validating it first.
+    assertThat(outcome("GET", "/readyz").status()).isEqualTo(200);
+
+    proxy.blackhole();
+    Outcome first = outcome("GET", "/readyz");
+    Outcome second = outcome("GET", "/readyz");
+    System.out.println("readyz in a blackhole: " + first + ", then " + second);
+
+    assertThat(List.of(first, second))
+        .allSatisfy(
+            o -> {
+              assertThat(o.failure()).as(o.toString()).isNull();
+              assertThat(o.problems()).as(o.toString()).isEmpty();
+              assertThat(o.status()).as(o.toString()).isEqualTo(503);
+              assertThat(o.code()).as(o.toString()).isEqualTo("service_unavailable");
+              assertThat(o.latency()).as(o.toString()).isLessThan(FAIL_FAST_BOUND);
+            });
+    proxy.restore();
+    assertThat(servesAgainWithin(RECOVERY_BOUND, "/readyz").status()).isEqualTo(200);
   }
 
   private Outcome servesAgainWithin(Duration bound, String path) throws InterruptedException {

@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP forwarder between the server and its database, so a test can take the database away and
  * give it back without touching the database itself (other test runs share it). {@link #cut()}
  * resets every live connection and every new one, which is what clients see when PostgreSQL stops;
- * {@link #restore()} forwards again. The listening port stays the same throughout, so the server
- * under test keeps its URL.
+ * {@link #blackhole()} keeps connections open but drops every byte, which is what they see when the
+ * network between them fails; {@link #restore()} forwards again. The listening port stays the same
+ * throughout, so the server under test keeps its URL.
  */
 public final class TcpProxy implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MS = 2000;
@@ -27,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> live = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
   private boolean cut;
+  private volatile boolean blackhole;
 
   private TcpProxy(InetSocketAddress target) throws IOException {
     this.target = target;
@@ -59,9 +61,24 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
-  /** Forwards new connections again. */
+  /**
+   * Drops every byte in both directions from now on, and accepts new connections without ever
+   * answering them; nothing is closed.
+   */
+  public void blackhole() {
+    blackhole = true;
+  }
+
+  /**
+   * Forwards new connections again. Connections that lived through a blackhole lost bytes, so they
+   * are reset, as TCP would eventually do after a long partition.
+   */
   public void restore() {
     synchronized (lock) {
+      if (blackhole) {
+        blackhole = false;
+        cut();
+      }
       cut = false;
     }
   }
@@ -94,8 +111,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private void connect(Socket client) {
-    if (!register(client)) {
-      return;
+    if (!register(client) || blackhole) {
+      return; // reset, or left unanswered until restore() or close()
     }
     Socket upstream = new Socket();
     try {
@@ -132,8 +149,10 @@ public final class TcpProxy implements AutoCloseable {
       OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
-        out.flush();
+        if (!blackhole) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
       }
     } catch (IOException e) {
       // The other side went away or the proxy was cut: close both below.
