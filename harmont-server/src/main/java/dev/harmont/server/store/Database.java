@@ -189,12 +189,18 @@ public final class Database implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Driver defaults; a parameter of the same name in the URL wins (pgjdbc reads the URL last),
+   * which is how an operator lifts the socket timeout for a long migration.
+   */
   private static Properties postgresProps() {
     Properties p = new Properties();
     p.setProperty("connectTimeout", "2");
     p.setProperty("loginTimeout", "2");
-    // A query that hangs on a dead socket must not hold a request forever.
-    p.setProperty("socketTimeout", "10");
+    // A request waiting on a connection whose packets vanish (a partition, not a stop) is freed
+    // after this many seconds. Every statement here is an indexed point lookup or a one-row write,
+    // so anything near it is an outage, not a slow query.
+    p.setProperty("socketTimeout", "5");
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("ApplicationName", "harmont");
     return p;

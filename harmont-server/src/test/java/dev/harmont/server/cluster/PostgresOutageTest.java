@@ -45,6 +45,9 @@ class PostgresOutageTest {
   private static final Duration FAIL_FAST_BOUND = Duration.ofSeconds(5);
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
+  // When packets vanish, a request already waiting on the database is freed by the driver's socket
+  // timeout (5 s); the bound leaves the same room as above.
+  private static final Duration PARTITION_BOUND = Duration.ofSeconds(8);
   private static final int CLIENTS = 4;
 
   private TestDatabase database;
@@ -217,6 +220,52 @@ class PostgresOutageTest {
             });
     proxy.restore();
     assertThat(servesAgainWithin(RECOVERY_BOUND, "/readyz").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aNetworkPartitionFailsEveryRequestWithinTheSocketTimeout() throws Exception {
+    List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> clients = new ArrayList<>();
+    for (int i = 0; i < CLIENTS; i++) {
+      clients.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (!stop.get()) {
+                      outcomes.add(outcome("GET", "/api/v0/user"));
+                    }
+                  }));
+    }
+    Thread.sleep(300);
+    proxy.blackhole();
+    long partitionedAt = System.nanoTime();
+    // Long enough for requests stuck on the network to time out and for later ones to follow.
+    Thread.sleep(PARTITION_BOUND.toMillis());
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(CLIENT_TIMEOUT.plusSeconds(5));
+    }
+
+    List<Outcome> duringPartition;
+    synchronized (outcomes) {
+      duringPartition = outcomes.stream().filter(o -> o.endNanos() > partitionedAt).toList();
+    }
+    System.out.println("during the partition: " + duringPartition);
+    assertThat(duringPartition)
+        .isNotEmpty()
+        .allSatisfy(
+            o -> {
+              assertThat(o.failure()).as(o.toString()).isNull();
+              assertThat(o.problems()).as(o.toString()).isEmpty();
+              assertThat(o.status()).as(o.toString()).isIn(200, 503);
+              assertThat(o.latency()).as(o.toString()).isLessThan(PARTITION_BOUND);
+            });
+    assertThat(duringPartition.stream().filter(o -> o.startNanos() > partitionedAt))
+        .allSatisfy(o -> assertThat(o.code()).as(o.toString()).isEqualTo("service_unavailable"));
+
+    proxy.restore();
+    assertThat(servesAgainWithin(RECOVERY_BOUND, "/api/v0/user").status()).isEqualTo(200);
   }
 
   private Outcome servesAgainWithin(Duration bound, String path) throws InterruptedException {
