@@ -158,12 +158,13 @@ public final class Database implements AutoCloseable {
       DatabaseSettings settings, String name, int size, Properties driverProperties) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
-    config.setJdbcUrl(settings.jdbcUrl());
-    if (settings.user() != null) {
-      config.setUsername(settings.user());
+    JdbcTarget target = JdbcTarget.of(settings);
+    config.setJdbcUrl(target.url());
+    if (target.user() != null) {
+      config.setUsername(target.user());
     }
-    if (settings.password() != null) {
-      config.setPassword(settings.password());
+    if (target.password() != null) {
+      config.setPassword(target.password());
     }
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(Math.min(1, size));

@@ -6,6 +6,10 @@ import java.nio.file.Path;
  * Where the data lives. Either a JDBC URL ({@code jdbc:postgresql:…} or {@code jdbc:sqlite:…}), or,
  * when it is null, the embedded SQLite file {@code harmont.db} in {@code dataDir}.
  *
+ * <p>PostgreSQL credentials may be in the URL ({@code //user:password@host…} or {@code
+ * user=}/{@code password=} parameters) or in {@code user} and {@code password}; the same value in
+ * both places is fine, different ones are refused when the database is opened.
+ *
  * @param poolSize connections in the pool (PostgreSQL), or reader connections (SQLite, which writes
  *     through a single connection of its own)
  */
