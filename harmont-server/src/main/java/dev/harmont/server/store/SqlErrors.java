@@ -45,13 +45,19 @@ final class SqlErrors {
       if (t instanceof SQLException sql) {
         String state = sql.getSQLState();
         // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
-        // 53: insufficient resources; 40001/40P01: serialization failure, deadlock.
+        // 53: insufficient resources; 40001/40P01: serialization failure, deadlock;
+        // 57014: statement cancelled (statement_timeout: every statement here is a point
+        // lookup, so only an overloaded server gets there); 55P03: lock_timeout;
+        // 25006: read-only transaction (connected to a standby during a failover).
         if (state != null
             && (state.startsWith("08")
                 || state.startsWith("57P")
                 || state.startsWith("53")
                 || state.equals("40001")
-                || state.equals("40P01"))) {
+                || state.equals("40P01")
+                || state.equals("57014")
+                || state.equals("55P03")
+                || state.equals("25006"))) {
           return true;
         }
       }
