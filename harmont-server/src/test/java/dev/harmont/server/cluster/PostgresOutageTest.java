@@ -108,7 +108,9 @@ class PostgresOutageTest {
           proxy.close();
         }
       } finally {
-        database.close();
+        if (database != null) {
+          database.close();
+        }
       }
     }
   }

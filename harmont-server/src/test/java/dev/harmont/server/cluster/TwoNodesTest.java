@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,8 +67,16 @@ class TwoNodesTest {
                 }));
       }
       go.countDown();
+      ExecutionException failed = null;
       for (Future<HarmontServer> node : starting) {
-        nodes.add(node.get(60, TimeUnit.SECONDS));
+        try {
+          nodes.add(node.get(60, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+          failed = e; // the node that did start is still closed after the test
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
     } finally {
       starters.shutdown();
@@ -81,7 +90,9 @@ class TwoNodesTest {
         node.close();
       }
     } finally {
-      database.close();
+      if (database != null) {
+        database.close();
+      }
     }
   }
 
