@@ -76,16 +76,11 @@ public final class TcpProxy implements AutoCloseable {
   public void restore() {
     synchronized (lock) {
       if (blackhole) {
+        cut(); // before forwarding again, so no byte of a broken stream gets through
         blackhole = false;
-        cut();
       }
       cut = false;
     }
-  }
-
-  /** How many forwarded connections are open. */
-  public int liveConnections() {
-    return live.size() / 2;
   }
 
   @Override
