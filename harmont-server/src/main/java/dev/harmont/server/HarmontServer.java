@@ -35,15 +35,13 @@ public final class HarmontServer implements AutoCloseable {
     try {
       AccountService accounts =
           new AccountService(
-              database.users(), database.tokens(), config.clock(), new SecureRandom());
+              database.users(),
+              database.tokens(),
+              config.clock(),
+              new SecureRandom(),
+              config.limits().account());
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
-      HttpApi api =
-          new HttpApi(
-              accounts,
-              config.maxBodyBytes(),
-              config.maxHeaderBytes(),
-              docBase::get,
-              database::isReady);
+      HttpApi api = new HttpApi(accounts, config, docBase::get, database::isReady);
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -51,10 +49,10 @@ public final class HarmontServer implements AutoCloseable {
               .shutdownHook(false)
               .shutdownGracePeriod(DRAIN_PERIOD)
               // The body limit is enforced while reading (Bodies); this is the backstop.
-              .maxPayloadSize(config.maxBodyBytes())
+              .maxPayloadSize(config.limits().maxBodyBytes())
               .addProtocol(
                   Http1Config.builder()
-                      .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
+                      .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
                       .maxPrologueLength(8192)
                       .build())
               .directHandlers(api.directHandlers())

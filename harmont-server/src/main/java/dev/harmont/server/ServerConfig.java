@@ -3,6 +3,7 @@ package dev.harmont.server;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,8 +15,10 @@ import java.util.Map;
  * @param database where the data lives
  * @param publicUrl base URL clients reach this server at (for {@code doc_url}); null means {@code
  *     http://host:port}
- * @param maxBodyBytes largest request body accepted
- * @param maxHeaderBytes largest request header block accepted
+ * @param limits every limit enforced, see {@link Limits}
+ * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} is believed (for
+ *     the failed-authentication limit); empty: the peer address is the client
+ * @param corsOrigins origins allowed to call the API from a browser; empty: CORS is off
  * @param clock time source (tests use a controllable one)
  */
 public record ServerConfig(
@@ -23,14 +26,18 @@ public record ServerConfig(
     int port,
     DatabaseSettings database,
     String publicUrl,
-    int maxBodyBytes,
-    int maxHeaderBytes,
+    Limits limits,
+    List<String> trustedProxies,
+    List<String> corsOrigins,
     Clock clock) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
-  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
+  public ServerConfig {
+    trustedProxies = List.copyOf(trustedProxies);
+    corsOrigins = List.copyOf(corsOrigins);
+  }
 
   /** Defaults, with the embedded database in {@code dataDir}. */
   public static ServerConfig embedded(Path dataDir) {
@@ -39,8 +46,9 @@ public record ServerConfig(
         DEFAULT_PORT,
         DatabaseSettings.embedded(dataDir),
         null,
-        DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_MAX_HEADER_BYTES,
+        Limits.DEFAULTS,
+        List.of(),
+        List.of(),
         Clock.systemUTC());
   }
 
@@ -62,36 +70,41 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
-        host, newPort, database, publicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        host, newPort, database, publicUrl, limits, trustedProxies, corsOrigins, clock);
   }
 
   public ServerConfig withHost(String newHost) {
     return new ServerConfig(
-        newHost, port, database, publicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        newHost, port, database, publicUrl, limits, trustedProxies, corsOrigins, clock);
   }
 
   public ServerConfig withDatabase(DatabaseSettings newDatabase) {
     return new ServerConfig(
-        host, port, newDatabase, publicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        host, port, newDatabase, publicUrl, limits, trustedProxies, corsOrigins, clock);
   }
 
   public ServerConfig withPublicUrl(String newPublicUrl) {
     return new ServerConfig(
-        host, port, database, newPublicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        host, port, database, newPublicUrl, limits, trustedProxies, corsOrigins, clock);
   }
 
-  public ServerConfig withMaxBodyBytes(int newMaxBodyBytes) {
+  public ServerConfig withLimits(Limits newLimits) {
     return new ServerConfig(
-        host, port, database, publicUrl, newMaxBodyBytes, maxHeaderBytes, clock);
+        host, port, database, publicUrl, newLimits, trustedProxies, corsOrigins, clock);
   }
 
-  public ServerConfig withMaxHeaderBytes(int newMaxHeaderBytes) {
+  public ServerConfig withTrustedProxies(List<String> newTrustedProxies) {
     return new ServerConfig(
-        host, port, database, publicUrl, maxBodyBytes, newMaxHeaderBytes, clock);
+        host, port, database, publicUrl, limits, newTrustedProxies, corsOrigins, clock);
+  }
+
+  public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
+    return new ServerConfig(
+        host, port, database, publicUrl, limits, trustedProxies, newCorsOrigins, clock);
   }
 
   public ServerConfig withClock(Clock newClock) {
     return new ServerConfig(
-        host, port, database, publicUrl, maxBodyBytes, maxHeaderBytes, newClock);
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, newClock);
   }
 }

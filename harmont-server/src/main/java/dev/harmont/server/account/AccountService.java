@@ -31,11 +31,14 @@ public final class AccountService {
   private final Clock clock;
   private final Secrets secrets;
   private final Ids ids;
+  private final AccountLimits limits;
 
-  public AccountService(UserStore users, TokenStore tokens, Clock clock, SecureRandom random) {
+  public AccountService(
+      UserStore users, TokenStore tokens, Clock clock, SecureRandom random, AccountLimits limits) {
     this.users = users;
     this.tokens = tokens;
     this.clock = clock;
+    this.limits = limits;
     this.secrets = new Secrets(random);
     this.ids = new Ids(random);
   }
@@ -100,7 +103,8 @@ public final class AccountService {
    * @param expiresAt null for a key that never expires, else an instant strictly in the future
    */
   public CreatedToken createApiToken(Authenticated who, String rawDescription, Instant expiresAt) {
-    String description = Validation.description(rawDescription).orElse(null);
+    String description =
+        Validation.description(rawDescription, limits.maxDescriptionLength()).orElse(null);
     Instant now = now();
     Instant expiry = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
     if (expiry != null && !expiry.isAfter(now)) {
@@ -141,7 +145,8 @@ public final class AccountService {
   /** Mints another personal key for an existing user. */
   public CreatedToken issueApiToken(String rawEmail, String rawDescription, Instant expiresAt) {
     User user = userByEmail(rawEmail);
-    String description = Validation.description(rawDescription).orElse(null);
+    String description =
+        Validation.description(rawDescription, limits.maxDescriptionLength()).orElse(null);
     Instant now = now();
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       throw new HarmontException(ErrorCode.API_TOKEN_EXPIRES_AT_NOT_IN_FUTURE);
@@ -183,7 +188,14 @@ public final class AccountService {
             now,
             expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS),
             null);
-    tokens.insert(token, Secrets.hash(secret));
+    int max = kind == TokenKind.PERSONAL ? limits.maxLiveKeysPerUser() : Integer.MAX_VALUE;
+    if (!tokens.insert(token, Secrets.hash(secret), max)) {
+      throw new HarmontException(
+          ErrorCode.API_TOKEN_LIMIT_REACHED,
+          "You have reached the maximum of "
+              + max
+              + " live API keys. Revoke keys you no longer use, then try again.");
+    }
     return new CreatedToken(token, secret);
   }
 
