@@ -3,6 +3,7 @@ package dev.harmont.cli;
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
+import dev.harmont.server.account.AuthCacheSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +113,16 @@ final class ServeCommand implements Callable<Integer> {
               + " none, CORS off).")
   List<String> corsOrigins = new ArrayList<>();
 
+  @Option(
+      names = "--auth-cache-ttl-ms",
+      paramLabel = "MILLIS",
+      defaultValue = "1000",
+      description =
+          "How long a validated token is served from memory; also how long other nodes may still"
+              + " accept a key revoked on this one (env HARMONT_AUTH_CACHE_TTL_MS; 0 = off;"
+              + " default: ${DEFAULT-VALUE}).")
+  long authCacheTtlMillis;
+
   ServeCommand(CliContext context) {
     this.context = context;
   }
@@ -139,7 +150,11 @@ final class ServeCommand implements Callable<Integer> {
                     authFailureLimit,
                     Duration.ofSeconds(authFailureWindowSeconds)))
             .withTrustedProxies(trimmed(trustedProxies))
-            .withCorsOrigins(trimmed(corsOrigins));
+            .withCorsOrigins(trimmed(corsOrigins))
+            .withAuthCache(
+                new AuthCacheSettings(
+                    Duration.ofMillis(authCacheTtlMillis),
+                    AuthCacheSettings.DEFAULTS.maxEntries()));
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -1,5 +1,6 @@
 package dev.harmont.server;
 
+import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} is believed (for
  *     the failed-authentication limit); empty: the peer address is the client
  * @param corsOrigins origins allowed to call the API from a browser; empty: CORS is off
+ * @param authCache how long validated tokens are served from memory (also the bound on how long
+ *     another node may still accept a key revoked here)
  * @param clock time source (tests use a controllable one)
  */
 public record ServerConfig(
@@ -29,6 +32,7 @@ public record ServerConfig(
     Limits limits,
     List<String> trustedProxies,
     List<String> corsOrigins,
+    AuthCacheSettings authCache,
     Clock clock) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -49,6 +53,7 @@ public record ServerConfig(
         Limits.DEFAULTS,
         List.of(),
         List.of(),
+        AuthCacheSettings.DEFAULTS,
         Clock.systemUTC());
   }
 
@@ -68,43 +73,48 @@ public record ServerConfig(
     return Path.of(System.getProperty("user.home"), ".local", "share", "harmont");
   }
 
-  public ServerConfig withPort(int newPort) {
+  public ServerConfig withHost(String v) {
     return new ServerConfig(
-        host, newPort, database, publicUrl, limits, trustedProxies, corsOrigins, clock);
+        v, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withHost(String newHost) {
+  public ServerConfig withPort(int v) {
     return new ServerConfig(
-        newHost, port, database, publicUrl, limits, trustedProxies, corsOrigins, clock);
+        host, v, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withDatabase(DatabaseSettings newDatabase) {
+  public ServerConfig withDatabase(DatabaseSettings v) {
     return new ServerConfig(
-        host, port, newDatabase, publicUrl, limits, trustedProxies, corsOrigins, clock);
+        host, port, v, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withPublicUrl(String newPublicUrl) {
+  public ServerConfig withPublicUrl(String v) {
     return new ServerConfig(
-        host, port, database, newPublicUrl, limits, trustedProxies, corsOrigins, clock);
+        host, port, database, v, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withLimits(Limits newLimits) {
+  public ServerConfig withLimits(Limits v) {
     return new ServerConfig(
-        host, port, database, publicUrl, newLimits, trustedProxies, corsOrigins, clock);
+        host, port, database, publicUrl, v, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withTrustedProxies(List<String> newTrustedProxies) {
+  public ServerConfig withTrustedProxies(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, newTrustedProxies, corsOrigins, clock);
+        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
+  public ServerConfig withCorsOrigins(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, newCorsOrigins, clock);
+        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock);
   }
 
-  public ServerConfig withClock(Clock newClock) {
+  public ServerConfig withAuthCache(AuthCacheSettings v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, newClock);
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, v, clock);
+  }
+
+  public ServerConfig withClock(Clock v) {
+    return new ServerConfig(
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, v);
   }
 }

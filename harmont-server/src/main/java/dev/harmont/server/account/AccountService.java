@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -32,13 +33,28 @@ public final class AccountService {
   private final Secrets secrets;
   private final Ids ids;
   private final AccountLimits limits;
+  private final AuthCache cache;
+  private final LastUsedWriter lastUsed;
 
+  /**
+   * @param cache how long validated tokens are served from memory
+   * @param background runs the {@code last_used_at} writes ({@code Runnable::run} writes them
+   *     inline, which tests use)
+   */
   public AccountService(
-      UserStore users, TokenStore tokens, Clock clock, SecureRandom random, AccountLimits limits) {
+      UserStore users,
+      TokenStore tokens,
+      Clock clock,
+      SecureRandom random,
+      AccountLimits limits,
+      AuthCacheSettings cache,
+      Executor background) {
     this.users = users;
     this.tokens = tokens;
     this.clock = clock;
     this.limits = limits;
+    this.cache = new AuthCache(cache, clock);
+    this.lastUsed = new LastUsedWriter(tokens, background, clock);
     this.secrets = new Secrets(random);
     this.ids = new Ids(random);
   }
@@ -57,19 +73,23 @@ public final class AccountService {
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     Instant now = now();
-    Authenticated who =
-        tokens
-            .findByHash(Secrets.hash(secret))
-            .orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
-    ApiToken token = who.token();
-    if (token.isExpiredAt(now)) {
+    String hash = Secrets.hash(secret);
+    Authenticated who = cache.get(hash);
+    if (who == null) {
+      long epoch = cache.epoch();
+      who = tokens.findByHash(hash).orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
+      cache.put(hash, who, epoch);
+    }
+    if (who.token().isExpiredAt(now)) {
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
-    Instant notAfter = now.minus(LAST_USED_INTERVAL);
-    if (token.lastUsedAt() == null || !token.lastUsedAt().isAfter(notAfter)) {
-      tokens.touch(token.id(), now, notAfter);
-    }
+    lastUsed.used(who.token(), now);
     return who;
+  }
+
+  /** Tokens held by the authentication cache now (for tests and metrics). */
+  long cachedTokens() {
+    return cache.size();
   }
 
   public User currentUser(Authenticated who) {
@@ -79,9 +99,12 @@ public final class AccountService {
   /** Sets the display name (trimmed, 1..255 code points, no control characters). */
   public User rename(Authenticated who, String rawName) {
     String name = Validation.displayName(rawName);
-    return users
-        .rename(who.user().id(), name, now())
-        .orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
+    User renamed =
+        users
+            .rename(who.user().id(), name, now())
+            .orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
+    cache.forgetUser(who.user().id());
+    return renamed;
   }
 
   /**
@@ -90,6 +113,7 @@ public final class AccountService {
    */
   public void deleteAccount(Authenticated who) {
     users.delete(who.user().id());
+    cache.forgetUser(who.user().id());
   }
 
   public List<ApiToken> listApiTokens(Authenticated who) {
@@ -122,11 +146,13 @@ public final class AccountService {
     if (id == null || !tokens.deletePersonal(who.user().id(), id)) {
       throw new HarmontException(ErrorCode.API_TOKEN_NOT_FOUND);
     }
+    cache.forgetToken(id);
   }
 
   /** Revokes the very token used for this call, and nothing else. */
   public void logout(Authenticated who) {
     tokens.delete(who.token().id());
+    cache.forgetToken(who.token().id());
   }
 
   // ---- Operator actions (the admin commands); no bearer token involved. ----

@@ -2,6 +2,7 @@ package dev.harmont.server.admin;
 
 import dev.harmont.server.account.AccountLimits;
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.store.Database;
@@ -23,7 +24,15 @@ public final class Admin implements AutoCloseable {
   private Admin(Database database, Clock clock, AccountLimits limits) {
     this.database = database;
     this.accounts =
-        new AccountService(database.users(), database.tokens(), clock, new SecureRandom(), limits);
+        new AccountService(
+            database.users(),
+            database.tokens(),
+            clock,
+            new SecureRandom(),
+            limits,
+            // A short-lived process: nothing to cache, and writes happen before it exits.
+            AuthCacheSettings.OFF,
+            Runnable::run);
   }
 
   /** Opens (and migrates) the database; keys obey the default limits. */

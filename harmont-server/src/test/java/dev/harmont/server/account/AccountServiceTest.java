@@ -37,7 +37,13 @@ class AccountServiceTest {
     clock = new MutableClock(T0);
     accounts =
         new AccountService(
-            database.users(), database.tokens(), clock, new SecureRandom(), AccountLimits.DEFAULTS);
+            database.users(),
+            database.tokens(),
+            clock,
+            new SecureRandom(),
+            AccountLimits.DEFAULTS,
+            AuthCacheSettings.DEFAULTS,
+            Runnable::run);
   }
 
   @AfterEach
