@@ -19,7 +19,7 @@ interface Terminal {
   /** The process's console, or a non-interactive terminal when there is none. */
   static Terminal system() {
     Console console = System.console();
-    if (console == null) {
+    if (console == null || !isTerminal(console)) {
       return none();
     }
     return new Terminal() {
@@ -39,6 +39,18 @@ interface Terminal {
         return secret == null ? null : new String(secret);
       }
     };
+  }
+
+  /**
+   * Whether the console is a real terminal. From JDK 22 {@link System#console()} may return a
+   * console for redirected streams too; {@code Console.isTerminal()} (JDK 22+) tells them apart.
+   */
+  private static boolean isTerminal(Console console) {
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // JDK 21: a non-null console is a terminal
+    }
   }
 
   /** No terminal: nobody to ask. */
