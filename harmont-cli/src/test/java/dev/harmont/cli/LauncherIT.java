@@ -50,7 +50,8 @@ class LauncherIT {
             .start();
     try {
       URI base = awaitListening(log, server);
-      assertThat(Files.readString(log)).contains("admin create-user");
+      // The first-run hint follows the listening line.
+      awaitLog(log, server, Pattern.compile("admin create-user"));
 
       Process admin =
           harmont("admin", "create-user", "--email", "ada@example.org", "--name", "Ada").start();
@@ -133,12 +134,16 @@ class LauncherIT {
   }
 
   private static URI awaitListening(Path log, Process server) throws Exception {
+    return URI.create(awaitLog(log, server, LISTENING).group(1));
+  }
+
+  private static Matcher awaitLog(Path log, Process server, Pattern pattern) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (Files.exists(log)) {
-        Matcher m = LISTENING.matcher(Files.readString(log));
+        Matcher m = pattern.matcher(Files.readString(log));
         if (m.find()) {
-          return URI.create(m.group(1));
+          return m;
         }
       }
       assertThat(server.isAlive())
