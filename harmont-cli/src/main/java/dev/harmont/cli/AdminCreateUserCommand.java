@@ -19,6 +19,8 @@ final class AdminCreateUserCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
+  @Mixin KeyLimitOptions keyLimits;
+
   @Option(names = "--email", required = true, paramLabel = "EMAIL", description = "Email address.")
   String email;
 
@@ -31,7 +33,7 @@ final class AdminCreateUserCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Admin admin = Admin.open(database.settings(context.env()))) {
+    try (Admin admin = Admin.open(database.settings(context.env()), keyLimits.accountLimits())) {
       CreatedUser created = admin.createUser(email, name);
       context
           .err()

@@ -19,6 +19,8 @@ final class AdminIssueKeyCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
+  @Mixin KeyLimitOptions keyLimits;
+
   @Option(names = "--email", required = true, paramLabel = "EMAIL", description = "The user.")
   String email;
 
@@ -34,7 +36,7 @@ final class AdminIssueKeyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Admin admin = Admin.open(database.settings(context.env()))) {
+    try (Admin admin = Admin.open(database.settings(context.env()), keyLimits.accountLimits())) {
       CreatedToken key = admin.issueKey(email, description, null);
       context.err().println("New API key " + key.token().id() + "; it is shown only once:");
       context.err().flush();

@@ -1,8 +1,12 @@
 package dev.harmont.cli;
 
+import dev.harmont.cloud.ConnectionException;
 import dev.harmont.server.account.HarmontException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
@@ -16,7 +20,22 @@ public final class Cli {
 
   /** The command line writing data to {@code out} and messages to {@code err}. */
   public static CommandLine create(PrintWriter out, PrintWriter err, Map<String, String> env) {
-    CliContext context = new CliContext(out, err, env);
+    return create(
+        out,
+        err,
+        env,
+        Terminal.system(),
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+  }
+
+  /** The command line with a given terminal and standard input: the seam for prompts. */
+  static CommandLine create(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Terminal terminal,
+      BufferedReader in) {
+    CliContext context = new CliContext(out, err, env, terminal, in);
     CommandLine cli = new CommandLine(new HarmontCommand(), new ContextFactory(context));
     cli.setOut(out);
     cli.setErr(err);
@@ -31,6 +50,15 @@ public final class Cli {
   }
 
   static int exitCodeFor(Throwable e) {
+    if (e instanceof CliFailure f) {
+      return f.exitCode();
+    }
+    if (e instanceof ConnectionException) {
+      return ExitCodes.NETWORK;
+    }
+    if (e instanceof dev.harmont.cloud.HarmontException h) {
+      return h.statusCode() > 0 ? ExitCodes.forStatus(h.statusCode()) : ExitCodes.API_ERROR;
+    }
     if (e instanceof HarmontException h) {
       return ExitCodes.forStatus(h.code().status());
     }
@@ -41,12 +69,38 @@ public final class Cli {
   }
 
   private static void report(PrintWriter err, Exception e) {
-    if (e instanceof HarmontException h) {
+    if (e instanceof CliFailure f) {
+      err.println("harmont: " + f.getMessage());
+    } else if (e instanceof dev.harmont.cloud.HarmontException h) {
+      err.println("harmont: " + describe(h));
+      if (h.docUrl() != null) {
+        err.println("See " + h.docUrl());
+      }
+    } else if (e instanceof HarmontException h) {
       err.println("harmont: " + h.getMessage() + " (" + h.code().code() + ")");
     } else {
       err.println("harmont: unexpected error: " + e);
     }
     err.flush();
+  }
+
+  /** {@code MESSAGE (code CODE, request_id ID)}, with the parts the error has. */
+  private static String describe(dev.harmont.cloud.HarmontException h) {
+    if (h.errorMessage() == null) {
+      return h.getMessage(); // no envelope: the SDK's message already names status and request id
+    }
+    StringBuilder line = new StringBuilder(h.errorMessage());
+    if (h.code() != null || h.requestId() != null) {
+      line.append(" (");
+      if (h.code() != null) {
+        line.append("code ").append(h.code());
+      }
+      if (h.requestId() != null) {
+        line.append(h.code() != null ? ", " : "").append("request_id ").append(h.requestId());
+      }
+      line.append(')');
+    }
+    return line.toString();
   }
 
   /** Creates commands, handing {@link CliContext} to those that take it. */

@@ -1,10 +1,17 @@
 package dev.harmont.cli;
 
+import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.util.Map;
 
 /**
- * What every command gets from outside: where data goes (stdout), where messages go (stderr), and
- * the environment. Tests pass their own.
+ * What every command gets from outside: where data goes (stdout), where messages go (stderr), the
+ * environment, the terminal (for confirmations and hidden prompts) and standard input. Tests pass
+ * their own.
  */
-record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env) {}
+record CliContext(
+    PrintWriter out,
+    PrintWriter err,
+    Map<String, String> env,
+    Terminal terminal,
+    BufferedReader in) {}

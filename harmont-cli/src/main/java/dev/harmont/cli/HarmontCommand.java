@@ -9,7 +9,17 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = HarmontCommand.Version.class,
     description = "Harmont User API: run the server, manage accounts and API keys.",
-    subcommands = {ServeCommand.class, AdminCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      AdminCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
+      WhoamiCommand.class,
+      RenameCommand.class,
+      DeleteAccountCommand.class,
+      KeysCommand.class,
+      CompletionCommand.class
+    })
 final class HarmontCommand {
 
   /** The version from the jar manifest, or {@code dev} when run from classes. */

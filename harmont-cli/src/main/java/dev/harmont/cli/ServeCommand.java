@@ -1,7 +1,12 @@
 package dev.harmont.cli;
 
 import dev.harmont.server.HarmontServer;
+import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
+import dev.harmont.server.account.AuthCacheSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -40,25 +45,90 @@ final class ServeCommand implements Callable<Integer> {
               + " HARMONT_PUBLIC_URL; default http://HOST:PORT).")
   String publicUrl;
 
+  @Mixin KeyLimitOptions keyLimits;
+
   @Option(
       names = "--max-body-bytes",
       paramLabel = "BYTES",
-      defaultValue = "" + ServerConfig.DEFAULT_MAX_BODY_BYTES,
-      description =
-          "Largest request body accepted (env HARMONT_MAX_BODY_BYTES; default: ${DEFAULT-VALUE}).")
+      defaultValue = "65536",
+      description = "Largest request body (env HARMONT_MAX_BODY_BYTES; default: ${DEFAULT-VALUE}).")
   int maxBodyBytes;
 
   @Option(
       names = "--max-header-bytes",
       paramLabel = "BYTES",
-      defaultValue = "" + ServerConfig.DEFAULT_MAX_HEADER_BYTES,
+      defaultValue = "16384",
       description =
-          "Largest request header block accepted (env HARMONT_MAX_HEADER_BYTES; default:"
-              + " ${DEFAULT-VALUE}).")
+          "Largest request header block (env HARMONT_MAX_HEADER_BYTES; default: ${DEFAULT-VALUE}).")
   int maxHeaderBytes;
+
+  @Option(
+      names = "--max-json-depth",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "Deepest JSON nesting (env HARMONT_MAX_JSON_DEPTH; default: ${DEFAULT-VALUE}).")
+  int maxJsonDepth;
+
+  @Option(
+      names = "--max-json-string-length",
+      paramLabel = "N",
+      defaultValue = "65536",
+      description =
+          "Longest JSON string (env HARMONT_MAX_JSON_STRING_LENGTH; default: ${DEFAULT-VALUE}).")
+  int maxJsonStringLength;
+
+  @Option(
+      names = "--auth-failure-limit",
+      paramLabel = "N",
+      defaultValue = "60",
+      description =
+          "Failed authentications per client address per window before 429 (env"
+              + " HARMONT_AUTH_FAILURE_LIMIT; 0 = off; default: ${DEFAULT-VALUE}).")
+  int authFailureLimit;
+
+  @Option(
+      names = "--auth-failure-window-seconds",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description =
+          "The window of --auth-failure-limit (env HARMONT_AUTH_FAILURE_WINDOW_SECONDS; default:"
+              + " ${DEFAULT-VALUE}).")
+  long authFailureWindowSeconds;
+
+  @Option(
+      names = "--trusted-proxies",
+      paramLabel = "IP,…",
+      split = ",",
+      description =
+          "Reverse proxies whose X-Forwarded-For names the client (env HARMONT_TRUSTED_PROXIES;"
+              + " default: none, the header is ignored).")
+  List<String> trustedProxies = new ArrayList<>();
+
+  @Option(
+      names = "--cors-origins",
+      paramLabel = "ORIGIN,…",
+      split = ",",
+      description =
+          "Browser origins allowed to call the API, or * (env HARMONT_CORS_ORIGINS; default:"
+              + " none, CORS off).")
+  List<String> corsOrigins = new ArrayList<>();
+
+  @Option(
+      names = "--auth-cache-ttl-ms",
+      paramLabel = "MILLIS",
+      defaultValue = "1000",
+      description =
+          "How long a validated token is served from memory; also how long other nodes may still"
+              + " accept a key revoked on this one (env HARMONT_AUTH_CACHE_TTL_MS; 0 = off;"
+              + " default: ${DEFAULT-VALUE}).")
+  long authCacheTtlMillis;
 
   ServeCommand(CliContext context) {
     this.context = context;
+  }
+
+  private static List<String> trimmed(List<String> values) {
+    return values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
   }
 
   @Override
@@ -69,8 +139,22 @@ final class ServeCommand implements Callable<Integer> {
             .withHost(host)
             .withPort(port)
             .withPublicUrl(publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip())
-            .withMaxBodyBytes(maxBodyBytes)
-            .withMaxHeaderBytes(maxHeaderBytes);
+            .withLimits(
+                new Limits(
+                    maxBodyBytes,
+                    maxHeaderBytes,
+                    maxJsonDepth,
+                    maxJsonStringLength,
+                    keyLimits.maxKeysPerUser,
+                    keyLimits.maxDescriptionLength,
+                    authFailureLimit,
+                    Duration.ofSeconds(authFailureWindowSeconds)))
+            .withTrustedProxies(trimmed(trustedProxies))
+            .withCorsOrigins(trimmed(corsOrigins))
+            .withAuthCache(
+                new AuthCacheSettings(
+                    Duration.ofMillis(authCacheTtlMillis),
+                    AuthCacheSettings.DEFAULTS.maxEntries()));
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -2,6 +2,8 @@ package dev.harmont.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harmont.server.testing.Api;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,8 @@ class LauncherIT {
             .start();
     try {
       URI base = awaitListening(log, server);
-      assertThat(Files.readString(log)).contains("admin create-user");
+      // The first-run hint follows the listening line.
+      awaitLog(log, server, Pattern.compile("admin create-user"));
 
       Process admin =
           harmont("admin", "create-user", "--email", "ada@example.org", "--name", "Ada").start();
@@ -71,13 +74,76 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void loginCreateAKeyAndListThemAsJson(@TempDir Path config) throws Exception {
+    Path log = dataDir.resolve("serve.log");
+    Process server =
+        harmont("serve", "--port", "0")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      URI base = awaitListening(log, server);
+      Process admin =
+          harmont("admin", "create-user", "--email", "ada@example.org", "--name", "Ada").start();
+      List<String> adminOut = output(admin).lines().toList();
+      assertThat(admin.exitValue()).isZero();
+      String key = adminOut.get(adminOut.size() - 1);
+
+      ProcessBuilder login = client(base, config, "login");
+      login.redirectInput(ProcessBuilder.Redirect.PIPE);
+      Process loginProcess = login.start();
+      loginProcess.getOutputStream().write((key + "\n").getBytes(StandardCharsets.UTF_8));
+      loginProcess.getOutputStream().close();
+      output(loginProcess);
+      assertThat(loginProcess.exitValue()).isZero();
+      assertThat(config.resolve("harmont").resolve("credentials")).exists();
+
+      Process create = client(base, config, "keys", "create", "--description", "laptop").start();
+      String secret = output(create).strip();
+      assertThat(create.exitValue()).isZero();
+      assertThat(secret).startsWith("hm_");
+
+      Process list = client(base, config, "keys", "list", "--json").start();
+      String json = output(list);
+      assertThat(list.exitValue()).isZero();
+      JsonNode keys = new ObjectMapper().readTree(json).get("api_tokens");
+      assertThat(keys).hasSize(2);
+      assertThat(json).contains("laptop").doesNotContain(secret).doesNotContain(key);
+    } finally {
+      server.destroyForcibly();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A client command pointed at the server and a private config directory. */
+  private ProcessBuilder client(URI base, Path config, String... args) {
+    ProcessBuilder builder = harmont(args);
+    builder.environment().remove("HARMONT_TOKEN");
+    builder.environment().put("HARMONT_API_URL", base.toString());
+    builder.environment().put("XDG_CONFIG_HOME", config.toString());
+    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    return builder;
+  }
+
+  /** Stdout of a finished process; stderr is discarded. */
+  private static String output(Process process) throws Exception {
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
   private static URI awaitListening(Path log, Process server) throws Exception {
+    return URI.create(awaitLog(log, server, LISTENING).group(1));
+  }
+
+  private static Matcher awaitLog(Path log, Process server, Pattern pattern) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (Files.exists(log)) {
-        Matcher m = LISTENING.matcher(Files.readString(log));
+        Matcher m = pattern.matcher(Files.readString(log));
         if (m.find()) {
-          return URI.create(m.group(1));
+          return m;
         }
       }
       assertThat(server.isAlive())

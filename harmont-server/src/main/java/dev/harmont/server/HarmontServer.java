@@ -8,6 +8,9 @@ import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,7 +25,15 @@ public final class HarmontServer implements AutoCloseable {
   private final WebServer web;
   private final URI baseUri;
 
-  private HarmontServer(Database database, AccountService accounts, WebServer web, URI baseUri) {
+  private final ExecutorService background;
+
+  private HarmontServer(
+      Database database,
+      AccountService accounts,
+      WebServer web,
+      URI baseUri,
+      ExecutorService background) {
+    this.background = background;
     this.database = database;
     this.accounts = accounts;
     this.web = web;
@@ -32,18 +43,19 @@ public final class HarmontServer implements AutoCloseable {
   /** Opens the database, applies migrations and starts listening. */
   public static HarmontServer start(ServerConfig config) {
     Database database = Database.open(config.database());
+    ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     try {
       AccountService accounts =
           new AccountService(
-              database.users(), database.tokens(), config.clock(), new SecureRandom());
+              database.users(),
+              database.tokens(),
+              config.clock(),
+              new SecureRandom(),
+              config.limits().account(),
+              config.authCache(),
+              background);
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
-      HttpApi api =
-          new HttpApi(
-              accounts,
-              config.maxBodyBytes(),
-              config.maxHeaderBytes(),
-              docBase::get,
-              database::isReady);
+      HttpApi api = new HttpApi(accounts, config, docBase::get, database::isReady);
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -51,10 +63,10 @@ public final class HarmontServer implements AutoCloseable {
               .shutdownHook(false)
               .shutdownGracePeriod(DRAIN_PERIOD)
               // The body limit is enforced while reading (Bodies); this is the backstop.
-              .maxPayloadSize(config.maxBodyBytes())
+              .maxPayloadSize(config.limits().maxBodyBytes())
               .addProtocol(
                   Http1Config.builder()
-                      .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
+                      .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
                       .maxPrologueLength(8192)
                       .build())
               .directHandlers(api.directHandlers())
@@ -67,8 +79,9 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      return new HarmontServer(database, accounts, web, base);
+      return new HarmontServer(database, accounts, web, base, background);
     } catch (RuntimeException e) {
+      background.shutdownNow();
       database.close();
       throw e;
     }
@@ -94,6 +107,11 @@ public final class HarmontServer implements AutoCloseable {
   public void close() {
     try {
       web.stop();
+      // Let pending last-used writes finish before the pools go.
+      background.shutdown();
+      background.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       database.close();
     }

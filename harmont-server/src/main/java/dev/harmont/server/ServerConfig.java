@@ -1,8 +1,10 @@
 package dev.harmont.server;
 
+import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,8 +16,12 @@ import java.util.Map;
  * @param database where the data lives
  * @param publicUrl base URL clients reach this server at (for {@code doc_url}); null means {@code
  *     http://host:port}
- * @param maxBodyBytes largest request body accepted
- * @param maxHeaderBytes largest request header block accepted
+ * @param limits every limit enforced, see {@link Limits}
+ * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} is believed (for
+ *     the failed-authentication limit); empty: the peer address is the client
+ * @param corsOrigins origins allowed to call the API from a browser; empty: CORS is off
+ * @param authCache how long validated tokens are served from memory (also the bound on how long
+ *     another node may still accept a key revoked here)
  * @param clock time source (tests use a controllable one)
  */
 public record ServerConfig(
@@ -23,14 +29,19 @@ public record ServerConfig(
     int port,
     DatabaseSettings database,
     String publicUrl,
-    int maxBodyBytes,
-    int maxHeaderBytes,
+    Limits limits,
+    List<String> trustedProxies,
+    List<String> corsOrigins,
+    AuthCacheSettings authCache,
     Clock clock) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
-  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
+  public ServerConfig {
+    trustedProxies = List.copyOf(trustedProxies);
+    corsOrigins = List.copyOf(corsOrigins);
+  }
 
   /** Defaults, with the embedded database in {@code dataDir}. */
   public static ServerConfig embedded(Path dataDir) {
@@ -39,8 +50,10 @@ public record ServerConfig(
         DEFAULT_PORT,
         DatabaseSettings.embedded(dataDir),
         null,
-        DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_MAX_HEADER_BYTES,
+        Limits.DEFAULTS,
+        List.of(),
+        List.of(),
+        AuthCacheSettings.DEFAULTS,
         Clock.systemUTC());
   }
 
@@ -60,38 +73,48 @@ public record ServerConfig(
     return Path.of(System.getProperty("user.home"), ".local", "share", "harmont");
   }
 
-  public ServerConfig withPort(int newPort) {
+  public ServerConfig withHost(String v) {
     return new ServerConfig(
-        host, newPort, database, publicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        v, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withHost(String newHost) {
+  public ServerConfig withPort(int v) {
     return new ServerConfig(
-        newHost, port, database, publicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        host, v, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withDatabase(DatabaseSettings newDatabase) {
+  public ServerConfig withDatabase(DatabaseSettings v) {
     return new ServerConfig(
-        host, port, newDatabase, publicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        host, port, v, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withPublicUrl(String newPublicUrl) {
+  public ServerConfig withPublicUrl(String v) {
     return new ServerConfig(
-        host, port, database, newPublicUrl, maxBodyBytes, maxHeaderBytes, clock);
+        host, port, database, v, limits, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withMaxBodyBytes(int newMaxBodyBytes) {
+  public ServerConfig withLimits(Limits v) {
     return new ServerConfig(
-        host, port, database, publicUrl, newMaxBodyBytes, maxHeaderBytes, clock);
+        host, port, database, publicUrl, v, trustedProxies, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withMaxHeaderBytes(int newMaxHeaderBytes) {
+  public ServerConfig withTrustedProxies(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, maxBodyBytes, newMaxHeaderBytes, clock);
+        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock);
   }
 
-  public ServerConfig withClock(Clock newClock) {
+  public ServerConfig withCorsOrigins(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, maxBodyBytes, maxHeaderBytes, newClock);
+        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock);
+  }
+
+  public ServerConfig withAuthCache(AuthCacheSettings v) {
+    return new ServerConfig(
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, v, clock);
+  }
+
+  public ServerConfig withClock(Clock v) {
+    return new ServerConfig(
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, v);
   }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -31,11 +32,29 @@ public final class AccountService {
   private final Clock clock;
   private final Secrets secrets;
   private final Ids ids;
+  private final AccountLimits limits;
+  private final AuthCache cache;
+  private final LastUsedWriter lastUsed;
 
-  public AccountService(UserStore users, TokenStore tokens, Clock clock, SecureRandom random) {
+  /**
+   * @param cache how long validated tokens are served from memory
+   * @param background runs the {@code last_used_at} writes ({@code Runnable::run} writes them
+   *     inline, which tests use)
+   */
+  public AccountService(
+      UserStore users,
+      TokenStore tokens,
+      Clock clock,
+      SecureRandom random,
+      AccountLimits limits,
+      AuthCacheSettings cache,
+      Executor background) {
     this.users = users;
     this.tokens = tokens;
     this.clock = clock;
+    this.limits = limits;
+    this.cache = new AuthCache(cache, clock);
+    this.lastUsed = new LastUsedWriter(tokens, background, clock);
     this.secrets = new Secrets(random);
     this.ids = new Ids(random);
   }
@@ -54,19 +73,23 @@ public final class AccountService {
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     Instant now = now();
-    Authenticated who =
-        tokens
-            .findByHash(Secrets.hash(secret))
-            .orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
-    ApiToken token = who.token();
-    if (token.isExpiredAt(now)) {
+    String hash = Secrets.hash(secret);
+    Authenticated who = cache.get(hash);
+    if (who == null) {
+      long epoch = cache.epoch();
+      who = tokens.findByHash(hash).orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
+      cache.put(hash, who, epoch);
+    }
+    if (who.token().isExpiredAt(now)) {
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
-    Instant notAfter = now.minus(LAST_USED_INTERVAL);
-    if (token.lastUsedAt() == null || !token.lastUsedAt().isAfter(notAfter)) {
-      tokens.touch(token.id(), now, notAfter);
-    }
+    lastUsed.used(who.token(), now);
     return who;
+  }
+
+  /** Tokens held by the authentication cache now (for tests and metrics). */
+  long cachedTokens() {
+    return cache.size();
   }
 
   public User currentUser(Authenticated who) {
@@ -76,9 +99,12 @@ public final class AccountService {
   /** Sets the display name (trimmed, 1..255 code points, no control characters). */
   public User rename(Authenticated who, String rawName) {
     String name = Validation.displayName(rawName);
-    return users
-        .rename(who.user().id(), name, now())
-        .orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
+    User renamed =
+        users
+            .rename(who.user().id(), name, now())
+            .orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
+    cache.forgetUser(who.user().id());
+    return renamed;
   }
 
   /**
@@ -87,6 +113,7 @@ public final class AccountService {
    */
   public void deleteAccount(Authenticated who) {
     users.delete(who.user().id());
+    cache.forgetUser(who.user().id());
   }
 
   public List<ApiToken> listApiTokens(Authenticated who) {
@@ -100,7 +127,8 @@ public final class AccountService {
    * @param expiresAt null for a key that never expires, else an instant strictly in the future
    */
   public CreatedToken createApiToken(Authenticated who, String rawDescription, Instant expiresAt) {
-    String description = Validation.description(rawDescription).orElse(null);
+    String description =
+        Validation.description(rawDescription, limits.maxDescriptionLength()).orElse(null);
     Instant now = now();
     Instant expiry = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
     if (expiry != null && !expiry.isAfter(now)) {
@@ -118,11 +146,13 @@ public final class AccountService {
     if (id == null || !tokens.deletePersonal(who.user().id(), id)) {
       throw new HarmontException(ErrorCode.API_TOKEN_NOT_FOUND);
     }
+    cache.forgetToken(id);
   }
 
   /** Revokes the very token used for this call, and nothing else. */
   public void logout(Authenticated who) {
     tokens.delete(who.token().id());
+    cache.forgetToken(who.token().id());
   }
 
   // ---- Operator actions (the admin commands); no bearer token involved. ----
@@ -141,7 +171,8 @@ public final class AccountService {
   /** Mints another personal key for an existing user. */
   public CreatedToken issueApiToken(String rawEmail, String rawDescription, Instant expiresAt) {
     User user = userByEmail(rawEmail);
-    String description = Validation.description(rawDescription).orElse(null);
+    String description =
+        Validation.description(rawDescription, limits.maxDescriptionLength()).orElse(null);
     Instant now = now();
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       throw new HarmontException(ErrorCode.API_TOKEN_EXPIRES_AT_NOT_IN_FUTURE);
@@ -183,7 +214,14 @@ public final class AccountService {
             now,
             expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS),
             null);
-    tokens.insert(token, Secrets.hash(secret));
+    int max = kind == TokenKind.PERSONAL ? limits.maxLiveKeysPerUser() : Integer.MAX_VALUE;
+    if (!tokens.insert(token, Secrets.hash(secret), max)) {
+      throw new HarmontException(
+          ErrorCode.API_TOKEN_LIMIT_REACHED,
+          "You have reached the maximum of "
+              + max
+              + " live API keys. Revoke keys you no longer use, then try again.");
+    }
     return new CreatedToken(token, secret);
   }
 

@@ -43,8 +43,14 @@ public enum ErrorCode {
       "invalid_request",
       "Field `description` must be a string of at most 255 characters without control"
           + " characters.",
-      "Send a shorter description (at most 255 Unicode code points after trimming), without"
-          + " control characters, or leave it out."),
+      "Send a shorter description (at most 255 Unicode code points after trimming, unless the"
+          + " operator set another limit), without control characters, or leave it out."),
+  API_TOKEN_LIMIT_REACHED(
+      409,
+      "conflict",
+      "You have reached the maximum number of live API keys.",
+      "Revoke keys you no longer use (DELETE /api/v0/user/api-tokens/{id}), then create the new"
+          + " one. Expired keys do not count. The limit is 100 unless the operator set another."),
   API_TOKEN_EXPIRES_AT_INVALID(
       422,
       "invalid_request",
@@ -122,6 +128,19 @@ public enum ErrorCode {
       "invalid_request",
       "This endpoint does not support this method.",
       "Use one of the methods listed in the `Allow` response header."),
+  RATE_LIMITED(
+      429,
+      "rate_limited",
+      "Too many failed authentications from your address. Retry after the time in the"
+          + " `Retry-After` header.",
+      "Check the API key your client sends: it is refused. Wait the number of seconds in"
+          + " `Retry-After` before trying again."),
+  CORS_ORIGIN_NOT_ALLOWED(
+      403,
+      "forbidden",
+      "This origin may not call the API from a browser.",
+      "Ask the operator to add your origin to HARMONT_CORS_ORIGINS, or call the API from a"
+          + " server."),
   SERVICE_UNAVAILABLE(
       503,
       "api_error",

@@ -8,6 +8,7 @@ public final class HarmontException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode code;
+  private final long retryAfterSeconds;
 
   public HarmontException(ErrorCode code) {
     this(code, code.message(), null);
@@ -18,11 +19,26 @@ public final class HarmontException extends RuntimeException {
   }
 
   public HarmontException(ErrorCode code, String message, Throwable cause) {
+    this(code, message, cause, 0);
+  }
+
+  private HarmontException(ErrorCode code, String message, Throwable cause, long retryAfter) {
     super(code.isUpstream() ? code.message() : message, cause, false, false);
     this.code = code;
+    this.retryAfterSeconds = retryAfter;
+  }
+
+  /** The same failure, telling the client to wait {@code seconds} before retrying. */
+  public HarmontException withRetryAfter(long seconds) {
+    return new HarmontException(code, getMessage(), getCause(), seconds);
   }
 
   public ErrorCode code() {
     return code;
+  }
+
+  /** Seconds the client should wait before retrying, or 0 when not said. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 }

@@ -8,7 +8,15 @@ import java.util.UUID;
 /** Persistence of bearer tokens, by SHA-256 hash only. Implemented by the store package. */
 public interface TokenStore {
 
-  void insert(ApiToken token, String secretHash);
+  /**
+   * Stores a token. A personal key is stored only while the user holds fewer than {@code
+   * maxLivePersonal} live (unexpired) personal keys, checked in the same transaction so that
+   * concurrent creations cannot overshoot.
+   *
+   * @return false when the limit is reached (nothing stored)
+   * @throws HarmontException {@link ErrorCode#UNAUTHORIZED} when the user no longer exists
+   */
+  boolean insert(ApiToken token, String secretHash, int maxLivePersonal);
 
   /** The hot path: one indexed lookup of a hash, joined with its user and org slug. */
   Optional<Authenticated> findByHash(String secretHash);

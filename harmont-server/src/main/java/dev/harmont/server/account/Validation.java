@@ -26,14 +26,23 @@ public final class Validation {
     return name;
   }
 
-  /** Trimmed key description; absent or blank becomes empty. */
+  /** Trimmed key description of at most 255 code points; absent or blank becomes empty. */
   public static Optional<String> description(String raw) {
+    return description(raw, MAX_DESCRIPTION_CODE_POINTS);
+  }
+
+  /** Trimmed key description of at most {@code maxCodePoints}; absent or blank becomes empty. */
+  public static Optional<String> description(String raw, int maxCodePoints) {
     if (raw == null) {
       return Optional.empty();
     }
     String text = raw.strip();
-    if (text.codePointCount(0, text.length()) > MAX_DESCRIPTION_CODE_POINTS || !isPrintable(text)) {
-      throw new HarmontException(ErrorCode.API_TOKEN_DESCRIPTION_INVALID);
+    if (text.codePointCount(0, text.length()) > maxCodePoints || !isPrintable(text)) {
+      throw new HarmontException(
+          ErrorCode.API_TOKEN_DESCRIPTION_INVALID,
+          "Field `description` must be a string of at most "
+              + maxCodePoints
+              + " characters without control characters.");
     }
     return text.isEmpty() ? Optional.empty() : Optional.of(text);
   }

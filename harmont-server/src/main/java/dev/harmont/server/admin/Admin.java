@@ -1,6 +1,8 @@
 package dev.harmont.server.admin;
 
+import dev.harmont.server.account.AccountLimits;
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.store.Database;
@@ -19,15 +21,28 @@ public final class Admin implements AutoCloseable {
   private final Database database;
   private final AccountService accounts;
 
-  private Admin(Database database, Clock clock) {
+  private Admin(Database database, Clock clock, AccountLimits limits) {
     this.database = database;
     this.accounts =
-        new AccountService(database.users(), database.tokens(), clock, new SecureRandom());
+        new AccountService(
+            database.users(),
+            database.tokens(),
+            clock,
+            new SecureRandom(),
+            limits,
+            // A short-lived process: nothing to cache, and writes happen before it exits.
+            AuthCacheSettings.OFF,
+            Runnable::run);
   }
 
-  /** Opens (and migrates) the database. */
+  /** Opens (and migrates) the database; keys obey the default limits. */
   public static Admin open(DatabaseSettings settings) {
-    return new Admin(Database.open(settings), Clock.systemUTC());
+    return open(settings, AccountLimits.DEFAULTS);
+  }
+
+  /** Opens (and migrates) the database; keys obey {@code limits}. */
+  public static Admin open(DatabaseSettings settings, AccountLimits limits) {
+    return new Admin(Database.open(settings), Clock.systemUTC(), limits);
   }
 
   /** A user with a personal organization and a first personal API key. */

@@ -13,13 +13,18 @@ import java.util.List;
 /**
  * Bearer authentication, written once and wrapped around every protected handler: {@code
  * Authorization: Bearer <secret>} (scheme case-insensitive) → {@link AccountService#authenticate}.
- * Every failure is the same 401, whatever was wrong, so callers learn nothing about other keys.
+ * Every failure is the same 401, whatever was wrong, so callers learn nothing about other keys; too
+ * many failures from one address are throttled ({@link AuthThrottle}).
  */
 final class Bearer {
   private final AccountService accounts;
+  private final AuthThrottle throttle;
+  private final ClientAddress clients;
 
-  Bearer(AccountService accounts) {
+  Bearer(AccountService accounts, AuthThrottle throttle, ClientAddress clients) {
     this.accounts = accounts;
+    this.throttle = throttle;
+    this.clients = clients;
   }
 
   /** A handler that runs only for an authenticated caller. */
@@ -29,7 +34,21 @@ final class Bearer {
   }
 
   Handler protect(AuthenticatedHandler handler) {
-    return (req, res) -> handler.handle(req, res, authenticate(req));
+    return (req, res) -> {
+      String client = clients.of(req);
+      // Checked before the token is even looked at: a blocked client learns nothing more.
+      throttle.check(client);
+      Authenticated who;
+      try {
+        who = authenticate(req);
+      } catch (HarmontException e) {
+        if (e.code() == ErrorCode.UNAUTHORIZED) {
+          throttle.recordFailure(client);
+        }
+        throw e;
+      }
+      handler.handle(req, res, who);
+    };
   }
 
   private Authenticated authenticate(ServerRequest req) {

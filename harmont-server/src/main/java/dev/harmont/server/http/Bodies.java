@@ -1,5 +1,6 @@
 package dev.harmont.server.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
@@ -17,9 +18,11 @@ import java.util.Optional;
  */
 final class Bodies {
   private final int maxBytes;
+  private final ObjectMapper reader;
 
-  Bodies(int maxBytes) {
+  Bodies(int maxBytes, int maxJsonDepth, int maxJsonStringLength) {
     this.maxBytes = maxBytes;
+    this.reader = Json.strictReader(maxJsonDepth, maxJsonStringLength);
   }
 
   /** The body as a JSON object, or null when the request has none. */
@@ -33,7 +36,7 @@ final class Bodies {
       return null;
     }
     requireJsonMediaType(req);
-    return Json.parseObject(body);
+    return Json.parseObject(reader, body);
   }
 
   private byte[] readAtMost(ServerRequest req) {

@@ -61,6 +61,9 @@ final class Errors {
           "database unavailable, request_id=" + requestId.value() + ": " + rootMessage(error));
       res.header(HeaderNames.RETRY_AFTER, "1");
     }
+    if (error.retryAfterSeconds() > 0) {
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+    }
     if (code == ErrorCode.UNAUTHORIZED) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\"");
     }
@@ -112,6 +115,7 @@ final class Errors {
       case 404 -> ErrorCode.ROUTE_NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 429 -> ErrorCode.RATE_LIMITED;
       case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
       case 431 -> ErrorCode.HEADERS_TOO_LARGE;
       case 503 -> ErrorCode.SERVICE_UNAVAILABLE;

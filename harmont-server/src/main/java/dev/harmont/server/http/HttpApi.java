@@ -1,5 +1,7 @@
 package dev.harmont.server.http;
 
+import dev.harmont.server.Limits;
+import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
@@ -40,13 +42,18 @@ public final class HttpApi {
    */
   public HttpApi(
       AccountService accounts,
-      int maxBodyBytes,
-      int maxHeaderBytes,
+      ServerConfig config,
       Supplier<String> docBase,
       BooleanSupplier ready) {
     this.errors = new Errors(docBase);
-    Bodies bodies = new Bodies(maxBodyBytes);
-    Bearer bearer = new Bearer(accounts);
+    Limits limits = config.limits();
+    Bodies bodies =
+        new Bodies(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonStringLength());
+    Bearer bearer =
+        new Bearer(
+            accounts,
+            new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock()),
+            new ClientAddress(config.trustedProxies()));
     UserHandlers users = new UserHandlers(accounts, bodies);
     ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
     ErrorDocs docs = new ErrorDocs();
@@ -94,7 +101,8 @@ public final class HttpApi {
 
     routing =
         HttpRouting.builder()
-            .addFilter(new EdgeFilter(maxHeaderBytes))
+            .addFilter(new EdgeFilter(limits.maxHeaderBytes()))
+            .addFilter(new CorsFilter(config.corsOrigins()))
             .error(
                 Throwable.class,
                 (req, res, t) -> {

@@ -14,40 +14,44 @@ import dev.harmont.server.account.HarmontException;
 import java.io.IOException;
 
 /**
- * The one JSON mapper, strict on input: no trailing data, no duplicate keys, bounded nesting,
- * string and number lengths. Bodies are read as trees and fields checked one by one, so nothing is
+ * JSON in and out, strict on input: no trailing data, no duplicate keys, bounded nesting, string
+ * and number lengths. Bodies are read as trees and fields checked one by one, so nothing is
  * silently coerced (123 is not "123").
  */
 final class Json {
-  static final int MAX_NESTING_DEPTH = 32;
-  static final int MAX_STRING_LENGTH = 64 * 1024;
-  static final int MAX_NUMBER_LENGTH = 100;
-
-  static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder()
-                          .maxNestingDepth(MAX_NESTING_DEPTH)
-                          .maxStringLength(MAX_STRING_LENGTH)
-                          .maxNumberLength(MAX_NUMBER_LENGTH)
-                          .build())
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .build())
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  /** For writing only; reading goes through a {@link #strictReader} with the server's limits. */
+  private static final ObjectMapper WRITER = JsonMapper.builder().build();
 
   private Json() {}
 
+  /** A mapper that refuses anything outside the limits, and duplicate keys and trailing data. */
+  static ObjectMapper strictReader(int maxNestingDepth, int maxStringLength) {
+    return JsonMapper.builder(
+            JsonFactory.builder()
+                .streamReadConstraints(
+                    StreamReadConstraints.builder()
+                        .maxNestingDepth(maxNestingDepth)
+                        .maxStringLength(maxStringLength)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+  }
+
+  // No field of ours is a number; long digit strings are only a way to burn CPU.
+  private static final int MAX_NUMBER_LENGTH = 100;
+
   static ObjectNode object() {
-    return MAPPER.createObjectNode();
+    return WRITER.createObjectNode();
   }
 
   /** Parses a body that must be one JSON object. */
-  static ObjectNode parseObject(byte[] body) {
+  static ObjectNode parseObject(ObjectMapper reader, byte[] body) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(body);
+      node = reader.readTree(body);
     } catch (JsonProcessingException e) {
       String where =
           e.getLocation() == null
@@ -73,7 +77,7 @@ final class Json {
 
   static byte[] bytes(JsonNode node) {
     try {
-      return MAPPER.writeValueAsBytes(node);
+      return WRITER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree always serializes", e);
     }

@@ -1,5 +1,6 @@
 package dev.harmont.server.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +17,11 @@ import java.util.UUID;
  */
 public enum Dialect {
   SQLITE("sqlite") {
+    @Override
+    void lockUser(Connection c, UUID userId) {
+      // Nothing to do: write transactions start with BEGIN IMMEDIATE and hold the database lock.
+    }
+
     @Override
     void setUuid(PreparedStatement ps, int index, UUID id) throws SQLException {
       ps.setString(index, id == null ? null : id.toString());
@@ -39,6 +45,15 @@ public enum Dialect {
     }
   },
   POSTGRESQL("postgresql") {
+    @Override
+    void lockUser(Connection c, UUID userId) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM users WHERE id = ? FOR UPDATE")) {
+        ps.setObject(1, userId);
+        ps.executeQuery().close();
+      }
+    }
+
     @Override
     void setUuid(PreparedStatement ps, int index, UUID id) throws SQLException {
       ps.setObject(index, id);
@@ -74,6 +89,9 @@ public enum Dialect {
   String migrationLocation() {
     return "classpath:db/migration/" + migrationFolder;
   }
+
+  /** Serializes this transaction with others that lock the same user, until it ends. */
+  abstract void lockUser(Connection c, UUID userId) throws SQLException;
 
   abstract void setUuid(PreparedStatement ps, int index, UUID id) throws SQLException;
 

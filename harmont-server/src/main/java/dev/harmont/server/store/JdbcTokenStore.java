@@ -2,6 +2,8 @@ package dev.harmont.server.store;
 
 import dev.harmont.server.account.ApiToken;
 import dev.harmont.server.account.Authenticated;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.TokenKind;
 import dev.harmont.server.account.TokenStore;
 import java.sql.PreparedStatement;
@@ -38,10 +40,27 @@ final class JdbcTokenStore implements TokenStore {
   }
 
   @Override
-  public void insert(ApiToken token, String secretHash) {
-    Jdbc.inTransaction(
+  public boolean insert(ApiToken token, String secretHash, int maxLivePersonal) {
+    return Jdbc.inTransaction(
         db.writes(),
         c -> {
+          if (token.kind() == TokenKind.PERSONAL) {
+            dialect.lockUser(c, token.userId());
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND kind = ?"
+                        + " AND (expires_at IS NULL OR expires_at > ?)")) {
+              dialect.setUuid(ps, 1, token.userId());
+              ps.setString(2, TokenKind.PERSONAL.dbValue());
+              dialect.setInstant(ps, 3, token.createdAt());
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) >= maxLivePersonal) {
+                  return false;
+                }
+              }
+            }
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO api_tokens (id, user_id, kind, token_hash, description,"
@@ -54,8 +73,15 @@ final class JdbcTokenStore implements TokenStore {
             dialect.setInstant(ps, 6, token.createdAt());
             dialect.setInstant(ps, 7, token.expiresAt());
             dialect.setInstant(ps, 8, token.lastUsedAt());
-            return ps.executeUpdate();
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            if (SqlErrors.isForeignKeyViolation(e)) {
+              // The account was deleted while this request was on its way.
+              throw new HarmontException(ErrorCode.UNAUTHORIZED);
+            }
+            throw e;
           }
+          return true;
         });
   }
 

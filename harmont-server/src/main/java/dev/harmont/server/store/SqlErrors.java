@@ -26,6 +26,14 @@ final class SqlErrors {
             || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
   }
 
+  static boolean isForeignKeyViolation(SQLException e) {
+    if ("23503".equals(e.getSQLState())) {
+      return true;
+    }
+    return e instanceof SQLiteException s
+        && s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY;
+  }
+
   /** Wraps a failure: unavailability as 503, everything else as an unchecked storage error. */
   static RuntimeException translate(SQLException e) {
     if (isUnavailable(e)) {

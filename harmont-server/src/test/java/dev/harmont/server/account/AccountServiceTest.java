@@ -35,7 +35,15 @@ class AccountServiceTest {
     testDatabase = backend.create();
     database = Database.open(testDatabase.settings());
     clock = new MutableClock(T0);
-    accounts = new AccountService(database.users(), database.tokens(), clock, new SecureRandom());
+    accounts =
+        new AccountService(
+            database.users(),
+            database.tokens(),
+            clock,
+            new SecureRandom(),
+            AccountLimits.DEFAULTS,
+            AuthCacheSettings.DEFAULTS,
+            Runnable::run);
   }
 
   @AfterEach

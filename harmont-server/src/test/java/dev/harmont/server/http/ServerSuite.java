@@ -1,10 +1,12 @@
 package dev.harmont.server.http;
 
+import dev.harmont.server.ServerConfig;
 import dev.harmont.server.testing.Api;
 import dev.harmont.server.testing.Backend;
 import dev.harmont.server.testing.MutableClock;
 import dev.harmont.server.testing.TestServer;
 import dev.harmont.server.testing.TestUser;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.Parameter;
@@ -35,6 +37,13 @@ abstract class ServerSuite {
   @AfterEach
   void stopServer() {
     server.close();
+  }
+
+  /** Replaces this test's server by one whose configuration is adjusted (same clock). */
+  void restartWith(UnaryOperator<ServerConfig> adjust) {
+    server.close();
+    server = TestServer.start(backend, config -> adjust.apply(config.withClock(clock)));
+    api = new Api(server.baseUri());
   }
 
   TestUser newUser() {

@@ -1,0 +1,64 @@
+package dev.harmont.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmont.cloud.ApiToken;
+import dev.harmont.cloud.ApiTokenList;
+import dev.harmont.cloud.CreatedApiToken;
+import dev.harmont.cloud.CurrentUser;
+import java.time.Instant;
+
+/** {@code --json} output: the SDK's records written back in the API's JSON shape. */
+final class Json {
+  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+  private Json() {}
+
+  static String user(CurrentUser user) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("uuid", user.uuid().toString());
+    node.put("email", user.email());
+    node.put("name", user.name());
+    node.put("personal_org_slug", user.personalOrgSlug());
+    return write(node);
+  }
+
+  static String tokens(ApiTokenList list) {
+    ObjectNode node = MAPPER.createObjectNode();
+    ArrayNode array = node.putArray("api_tokens");
+    list.apiTokens().forEach(token -> array.add(token(token)));
+    return write(node);
+  }
+
+  static String created(CreatedApiToken created) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("token", created.secret());
+    node.set("api_token", token(created.apiToken()));
+    return write(node);
+  }
+
+  private static ObjectNode token(ApiToken token) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("id", token.id());
+    node.put("description", token.description());
+    node.put("created_at", text(token.createdAt()));
+    node.put("expires_at", text(token.expiresAt()));
+    node.put("last_used_at", text(token.lastUsedAt()));
+    return node;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  private static String write(ObjectNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree always serializes", e);
+    }
+  }
+}

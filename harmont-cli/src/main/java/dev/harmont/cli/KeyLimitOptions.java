@@ -1,0 +1,29 @@
+package dev.harmont.cli;
+
+import dev.harmont.server.account.AccountLimits;
+import picocli.CommandLine.Option;
+
+/** The API-key limits; shared by {@code serve} and the admin commands that mint keys. */
+final class KeyLimitOptions {
+  @Option(
+      names = "--max-keys-per-user",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "Live personal API keys a user may hold (env HARMONT_MAX_KEYS_PER_USER; default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxKeysPerUser;
+
+  @Option(
+      names = "--max-description-length",
+      paramLabel = "N",
+      defaultValue = "255",
+      description =
+          "Characters in a key description (env HARMONT_MAX_DESCRIPTION_LENGTH; default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxDescriptionLength;
+
+  AccountLimits accountLimits() {
+    return new AccountLimits(maxKeysPerUser, maxDescriptionLength);
+  }
+}

@@ -1,0 +1,11 @@
+package dev.harmont.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code harmont keys}: the current user's personal API keys. */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    description = "List, create and revoke your personal API keys.",
+    subcommands = {KeysListCommand.class, KeysCreateCommand.class, KeysRevokeCommand.class})
+final class KeysCommand {}

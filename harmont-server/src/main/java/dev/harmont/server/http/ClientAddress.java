@@ -1,0 +1,50 @@
+package dev.harmont.server.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who the client is, for per-client limits. The TCP peer, unless the peer is a configured trusted
+ * proxy: then the right-most address in {@code X-Forwarded-For} that is not itself a trusted proxy.
+ * Without trusted proxies the header is ignored, since anyone can send it.
+ */
+final class ClientAddress {
+  private final Set<String> trustedProxies;
+
+  ClientAddress(List<String> trustedProxies) {
+    this.trustedProxies = Set.copyOf(trustedProxies);
+  }
+
+  String of(ServerRequest req) {
+    String peer = peerAddress(req.remotePeer().address());
+    if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
+      return peer;
+    }
+    List<String> hops = new ArrayList<>();
+    for (String value : req.headers().values(HeaderNames.X_FORWARDED_FOR)) {
+      for (String hop : value.split(",")) {
+        if (!hop.isBlank()) {
+          hops.add(hop.strip());
+        }
+      }
+    }
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      if (!trustedProxies.contains(hops.get(i))) {
+        return hops.get(i);
+      }
+    }
+    return hops.isEmpty() ? peer : hops.get(0);
+  }
+
+  private static String peerAddress(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress();
+    }
+    return String.valueOf(address);
+  }
+}

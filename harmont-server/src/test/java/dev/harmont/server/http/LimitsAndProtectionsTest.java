@@ -1,0 +1,252 @@
+package dev.harmont.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harmont.server.Limits;
+import dev.harmont.server.ServerConfig;
+import dev.harmont.server.testing.Api.Response;
+import dev.harmont.server.testing.TestUser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** Every configurable limit answers with its own code; brute force is throttled per address. */
+class LimitsAndProtectionsTest extends ServerSuite {
+  private static final String TOKENS = "/api/v0/user/api-tokens";
+
+  private static UnaryOperator<ServerConfig> limits(UnaryOperator<Limits> change) {
+    return config -> config.withLimits(change.apply(config.limits()));
+  }
+
+  private static Limits keys(Limits l, int maxKeys) {
+    return new Limits(
+        l.maxBodyBytes(),
+        l.maxHeaderBytes(),
+        l.maxJsonDepth(),
+        l.maxJsonStringLength(),
+        maxKeys,
+        l.maxDescriptionLength(),
+        l.authFailureLimit(),
+        l.authFailureWindow());
+  }
+
+  private static Limits authFailures(Limits l, int limit) {
+    return new Limits(
+        l.maxBodyBytes(),
+        l.maxHeaderBytes(),
+        l.maxJsonDepth(),
+        l.maxJsonStringLength(),
+        l.maxLiveKeysPerUser(),
+        l.maxDescriptionLength(),
+        limit,
+        Duration.ofSeconds(60));
+  }
+
+  @Test
+  void liveKeysPerUserAreLimitedAndExpiredOrRevokedOnesDoNotCount() {
+    restartWith(limits(l -> keys(l, 3)));
+    TestUser user = newUser(); // holds 1 key
+    String expiring =
+        api.post(
+                TOKENS,
+                user.token(),
+                "{\"expires_at\":\"" + clock.instant().plusSeconds(60) + "\"}")
+            .json()
+            .at("/api_token/id")
+            .asText();
+    String third = api.post(TOKENS, user.token(), "{}").json().at("/api_token/id").asText();
+
+    Response refused = api.post(TOKENS, user.token(), "{}");
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.code()).isEqualTo("api_token_limit_reached");
+    assertThat(refused.json().at("/error/message").asText()).contains("3");
+
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(api.post(TOKENS, user.token(), "{}").status()).isEqualTo(201);
+    assertThat(api.post(TOKENS, user.token(), "{}").status()).isEqualTo(409);
+    assertThat(api.delete(TOKENS + "/" + third, user.token()).status()).isEqualTo(204);
+    assertThat(api.post(TOKENS, user.token(), "{}").status()).isEqualTo(201);
+    assertThat(expiring).isNotBlank();
+  }
+
+  @Test
+  void concurrentCreationsNeverOvershootTheKeyLimit() throws Exception {
+    restartWith(limits(l -> keys(l, 5)));
+    TestUser user = newUser();
+    List<Callable<Integer>> creations = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      creations.add(() -> api.post(TOKENS, user.token(), "{}").status());
+    }
+    List<Integer> statuses = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
+      for (Future<Integer> status : pool.invokeAll(creations)) {
+        statuses.add(status.get());
+      }
+    }
+
+    assertThat(statuses.stream().filter(s -> s == 201).count()).isEqualTo(4);
+    assertThat(statuses).containsOnly(201, 409);
+    assertThat(api.get(TOKENS, user.token()).json().get("api_tokens")).hasSize(5);
+  }
+
+  @Test
+  void descriptionAndJsonLimitsAreConfigurable() {
+    restartWith(
+        limits(
+            l ->
+                new Limits(
+                    l.maxBodyBytes(),
+                    l.maxHeaderBytes(),
+                    4,
+                    20,
+                    l.maxLiveKeysPerUser(),
+                    10,
+                    l.authFailureLimit(),
+                    l.authFailureWindow())));
+    TestUser user = newUser();
+
+    assertThat(api.post(TOKENS, user.token(), "{\"description\":\"0123456789\"}").status())
+        .isEqualTo(201);
+    Response longDescription = api.post(TOKENS, user.token(), "{\"description\":\"01234567890\"}");
+    assertThat(longDescription.code()).isEqualTo("api_token_description_invalid");
+    assertThat(longDescription.json().at("/error/message").asText()).contains("10");
+    assertThat(api.post(TOKENS, user.token(), "{\"x\":[[[[1]]]]}").code())
+        .isEqualTo("body_invalid_json");
+    assertThat(api.post(TOKENS, user.token(), "{\"x\":\"" + "y".repeat(21) + "\"}").code())
+        .isEqualTo("body_invalid_json");
+  }
+
+  @Test
+  void repeatedFailedAuthenticationsFromOneAddressAre429UntilTheWindowEnds() throws Exception {
+    restartWith(limits(l -> authFailures(l, 3)));
+    TestUser user = newUser();
+    for (int i = 0; i < 3; i++) {
+      assertThat(api.get("/api/v0/user", "hm_wrong" + i).status()).isEqualTo(401);
+    }
+
+    Response blocked = api.get("/api/v0/user", user.token());
+
+    assertThat(blocked.status()).isEqualTo(429);
+    assertThat(blocked.code()).isEqualTo("rate_limited");
+    assertThat(Long.parseLong(blocked.header("Retry-After"))).isBetween(1L, 60L);
+    assertThat(statusFrom("127.0.0.2", "/api/v0/user", user.token())).isEqualTo(200);
+    assertThat(statusFrom("127.0.0.2", "/api/v0/user", "hm_wrong")).isEqualTo(401);
+    assertThat(api.get("/healthz", null).status()).isEqualTo(200);
+
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(api.get("/api/v0/user", user.token()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void forwardedForIsBelievedOnlyFromTrustedProxies() {
+    restartWith(
+        config ->
+            limits(l -> authFailures(l, 2)).apply(config).withTrustedProxies(List.of("127.0.0.1")));
+    TestUser user = newUser();
+    for (int i = 0; i < 2; i++) {
+      assertThat(viaProxy("203.0.113.7", "hm_wrong").status()).isEqualTo(401);
+    }
+
+    assertThat(viaProxy("203.0.113.7", user.token()).status()).isEqualTo(429);
+    assertThat(viaProxy("198.51.100.1", user.token()).status()).isEqualTo(200);
+    assertThat(viaProxy("198.51.100.1, 203.0.113.7", user.token()).status()).isEqualTo(429);
+  }
+
+  @Test
+  void withoutTrustedProxiesForwardedForIsIgnored() {
+    restartWith(limits(l -> authFailures(l, 2)));
+    TestUser user = newUser();
+    assertThat(viaProxy("203.0.113.1", "hm_wrong").status()).isEqualTo(401);
+    assertThat(viaProxy("203.0.113.2", "hm_wrong").status()).isEqualTo(401);
+
+    assertThat(viaProxy("198.51.100.9", user.token()).status()).isEqualTo(429);
+  }
+
+  @Test
+  void corsIsOffUnlessConfigured() {
+    TestUser user = newUser();
+    Response preflight = preflight("https://app.example.org");
+    Response get =
+        api.send(
+            api.request("/api/v0/user")
+                .header("Authorization", "Bearer " + user.token())
+                .header("Origin", "https://app.example.org")
+                .GET());
+
+    assertThat(preflight.status()).isEqualTo(405);
+    assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
+    assertThat(get.header("Access-Control-Allow-Origin")).isNull();
+  }
+
+  @Test
+  void configuredOriginsGetCorsHeadersOthersAreRefused() {
+    restartWith(c -> c.withCorsOrigins(List.of("https://app.example.org")));
+    TestUser user = newUser();
+
+    Response allowed = preflight("https://app.example.org");
+    Response refused = preflight("https://evil.example.com");
+    Response get =
+        api.send(
+            api.request("/api/v0/user")
+                .header("Authorization", "Bearer " + user.token())
+                .header("Origin", "https://app.example.org")
+                .GET());
+
+    assertThat(allowed.status()).isEqualTo(204);
+    assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.org");
+    assertThat(allowed.header("Access-Control-Allow-Headers")).contains("Authorization");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.code()).isEqualTo("cors_origin_not_allowed");
+    assertThat(get.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.org");
+    assertThat(get.header("Access-Control-Allow-Credentials")).isNull();
+  }
+
+  private Response preflight(String origin) {
+    return api.send(
+        api.request("/api/v0/user")
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "PATCH")
+            .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+  }
+
+  private Response viaProxy(String forwardedFor, String token) {
+    return api.send(
+        api.request("/api/v0/user")
+            .header("Authorization", "Bearer " + token)
+            .header("X-Forwarded-For", forwardedFor)
+            .GET());
+  }
+
+  /** A request from another loopback address (the JDK client cannot pick its source address). */
+  private int statusFrom(String sourceAddress, String path, String token) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(sourceAddress, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", server.baseUri().getPort()), 5000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET "
+                  + path
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+      return Integer.parseInt(statusLine.substring(9, 12));
+    }
+  }
+}
