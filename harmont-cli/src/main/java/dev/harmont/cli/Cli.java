@@ -62,7 +62,9 @@ public final class Cli {
     if (e instanceof HarmontException h) {
       return ExitCodes.forStatus(h.code().status());
     }
-    if (e instanceof CommandLine.ParameterException) {
+    if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {
+      // IllegalArgumentException: a setting the server refused at start-up (e.g. a database URL
+      // with conflicting credentials); the message names it.
       return ExitCodes.USAGE;
     }
     return ExitCodes.INTERNAL;
@@ -78,6 +80,8 @@ public final class Cli {
       }
     } else if (e instanceof HarmontException h) {
       err.println("harmont: " + h.getMessage() + " (" + h.code().code() + ")");
+    } else if (e instanceof IllegalArgumentException) {
+      err.println("harmont: " + e.getMessage());
     } else {
       err.println("harmont: unexpected error: " + e);
     }

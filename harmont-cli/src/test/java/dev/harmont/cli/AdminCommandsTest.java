@@ -114,4 +114,21 @@ class AdminCommandsTest {
     assertThat(EnvDefaults.variableFor("--database-pool-size"))
         .isEqualTo("HARMONT_DATABASE_POOL_SIZE");
   }
+
+  @Test
+  void anUnreachableDatabaseIsANetworkErrorThatSaysSo() {
+    Run result =
+        run(
+            "admin",
+            "create-user",
+            "--email",
+            "ada@example.org",
+            "--name",
+            "Ada",
+            "--database-url",
+            "jdbc:postgresql://127.0.0.1:1/harmont?user=nobody&password=hunter2");
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.NETWORK);
+    assertThat(result.err()).contains("Cannot reach the database").doesNotContain("hunter2");
+  }
 }

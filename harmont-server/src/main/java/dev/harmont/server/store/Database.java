@@ -2,6 +2,8 @@ package dev.harmont.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
 import java.io.IOException;
@@ -76,9 +78,28 @@ public final class Database implements AutoCloseable {
       db.migrate();
     } catch (RuntimeException e) {
       db.close();
-      throw e;
+      throw unreachable(e, settings).orElseThrow(() -> e);
     }
     return db;
+  }
+
+  /** A start-up failure because the database cannot be reached, said plainly. */
+  private static java.util.Optional<HarmontException> unreachable(
+      RuntimeException e, DatabaseSettings settings) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
+        return java.util.Optional.of(
+            new HarmontException(
+                ErrorCode.SERVICE_UNAVAILABLE,
+                "Cannot reach the database at "
+                    + settings.describe()
+                    + " ("
+                    + sql.getMessage()
+                    + "). Check the URL and that the database is up.",
+                e));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   private void migrate() {
