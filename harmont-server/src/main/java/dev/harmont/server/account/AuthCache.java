@@ -24,15 +24,9 @@ final class AuthCache {
             ? Caffeine.newBuilder()
                 .maximumSize(settings.maxEntries())
                 .expireAfterWrite(settings.ttl().toNanos(), TimeUnit.NANOSECONDS)
-                // The service's clock drives expiry, so tests can move time.
-                .ticker(() -> clockNanos(clock))
+                .ticker(ClockTicker.of(clock))
                 .build()
             : null;
-  }
-
-  private static long clockNanos(Clock clock) {
-    var now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /** The epoch to pass to {@link #put}; read it before the lookup. */

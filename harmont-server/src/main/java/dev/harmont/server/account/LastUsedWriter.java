@@ -30,11 +30,7 @@ final class LastUsedWriter {
         Caffeine.newBuilder()
             .maximumSize(1_000_000)
             .expireAfterWrite(AccountService.LAST_USED_INTERVAL.toNanos(), TimeUnit.NANOSECONDS)
-            .ticker(
-                () -> {
-                  Instant now = clock.instant();
-                  return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
+            .ticker(ClockTicker.of(clock))
             .build();
   }
 

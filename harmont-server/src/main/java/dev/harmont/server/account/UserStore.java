@@ -15,8 +15,6 @@ public interface UserStore {
    */
   User create(UUID userId, UUID orgId, String email, String name, String slugBase, Instant now);
 
-  Optional<User> findById(UUID id);
-
   /** True once at least one user exists (the server's first-run hint uses it). */
   boolean hasAnyUser();
 

@@ -130,19 +130,6 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public Optional<User> findById(UUID id) {
-    return Jdbc.read(
-        db.reads(),
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT " + USER_COLUMNS + USER_FROM + " WHERE u.id = ?")) {
-            dialect.setUuid(ps, 1, id);
-            return one(ps);
-          }
-        });
-  }
-
-  @Override
   public boolean hasAnyUser() {
     return Jdbc.read(
         db.reads(),

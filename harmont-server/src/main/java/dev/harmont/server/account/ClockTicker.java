@@ -1,0 +1,17 @@
+package dev.harmont.server.account;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
+import java.time.Instant;
+
+/** Drives Caffeine's expiry from the service's clock, so that tests can move time. */
+final class ClockTicker {
+  private ClockTicker() {}
+
+  static Ticker of(Clock clock) {
+    return () -> {
+      Instant now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
+  }
+}
