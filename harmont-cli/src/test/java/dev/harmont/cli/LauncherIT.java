@@ -154,6 +154,77 @@ class LauncherIT {
     throw new AssertionError("server did not start: " + Files.readString(log));
   }
 
+  /**
+   * The SDK on its own: a program compiled and run with only the harmont-cloud jar and Jackson on
+   * its class path runs every operation against a `harmont serve` process.
+   */
+  @Test
+  void theSdkAloneRunsEveryOperationAgainstServe() throws Exception {
+    Path log = dataDir.resolve("serve.log");
+    Process server =
+        harmont("serve", "--port", "0")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      URI base = awaitListening(log, server);
+      Process admin =
+          harmont("admin", "create-user", "--email", "sdk@example.org", "--name", "SDK").start();
+      String out = new String(admin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(admin.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String key = out.lines().reduce((a, b) -> b).orElseThrow();
+
+      String classPath;
+      try (var libs = Files.list(Path.of("target", "libs"))) {
+        classPath =
+            libs.filter(
+                    p ->
+                        p.getFileName().toString().startsWith("harmont-cloud-")
+                            || p.getFileName().toString().startsWith("jackson-"))
+                .map(p -> p.toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+      }
+      assertThat(classPath).contains("harmont-cloud-").doesNotContain("harmont-server");
+      Path source = Path.of("src", "test", "resources", "sdk-standalone", "AllOperations.java");
+      Path classes = Files.createDirectories(dataDir.resolve("standalone"));
+      Path javaHome = Path.of(System.getProperty("java.home"));
+      Process javac =
+          new ProcessBuilder(
+                  javaHome.resolve("bin/javac").toString(),
+                  "--release",
+                  "17",
+                  "-cp",
+                  classPath,
+                  "-d",
+                  classes.toString(),
+                  source.toString())
+              .redirectErrorStream(true)
+              .start();
+      String compiled = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(javac.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(javac.exitValue()).as(compiled).isZero();
+
+      Process run =
+          new ProcessBuilder(
+                  javaHome.resolve("bin/java").toString(),
+                  "-cp",
+                  classes + java.io.File.pathSeparator + classPath,
+                  "AllOperations",
+                  base.toString(),
+                  key)
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.exitValue()).as(output).isZero();
+      assertThat(output)
+          .contains(
+              "user sdk@example.org", "renamed Standalone", "keys 2", "logged out", "deleted");
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
   @Test
   void versionAndHelp() throws Exception {
     Process version = harmont("--version").start();

@@ -1,0 +1,32 @@
+import dev.harmont.cloud.ApiTokenCreate;
+import dev.harmont.cloud.AuthenticationException;
+import dev.harmont.cloud.CreatedApiToken;
+import dev.harmont.cloud.HarmontClient;
+import java.net.URI;
+
+/**
+ * Compiled and run by LauncherIT with only the harmont-cloud jar and Jackson on the class path,
+ * against a `harmont serve` process: every operation of the SDK. Args: BASE_URL TOKEN.
+ */
+public class AllOperations {
+  public static void main(String[] args) {
+    HarmontClient client =
+        HarmontClient.builder().baseUrl(URI.create(args[0])).token(args[1]).build();
+    System.out.println("user " + client.getCurrentUser().email());
+    System.out.println("renamed " + client.updateCurrentUser(new dev.harmont.cloud.UserUpdate("Standalone")).name());
+    CreatedApiToken created =
+        client.createApiToken(ApiTokenCreate.builder().description("standalone").build());
+    System.out.println("keys " + client.listApiTokens().apiTokens().size());
+    client.revokeApiToken(created.apiToken().id());
+    HarmontClient second = client.withToken(client.createApiToken(ApiTokenCreate.builder().build()).secret());
+    second.logout();
+    try {
+      second.getCurrentUser();
+      throw new AssertionError("a logged-out token still works");
+    } catch (AuthenticationException expected) {
+      System.out.println("logged out");
+    }
+    client.deleteCurrentUser();
+    System.out.println("deleted");
+  }
+}
