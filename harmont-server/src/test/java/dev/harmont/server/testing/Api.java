@@ -108,6 +108,14 @@ public final class Api {
     return HttpRequest.newBuilder(base.resolve(path));
   }
 
+  /**
+   * Asserts what every response must satisfy (below 500, a request id, documented status and body)
+   * for one that reached the server some other way, e.g. {@link RawHttp}.
+   */
+  public void assertConforms(String method, String rawPath, Response response) {
+    conform(method, rawPath, response);
+  }
+
   private void conform(String method, String rawPath, Response response) {
     assertThat(response.status()).as("never a 5xx here: %s", response.body()).isLessThan(500);
     String requestId = response.header("X-Request-Id");

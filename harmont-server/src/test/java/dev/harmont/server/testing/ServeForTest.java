@@ -1,18 +1,52 @@
 package dev.harmont.server.testing;
 
 import dev.harmont.server.HarmontServer;
+import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
+import dev.harmont.server.store.DatabaseSettings;
+import java.nio.file.Path;
 
 /**
- * Runs a server in a child process for crash tests: {@code ServeForTest DATA_DIR}. Prints the port
- * on stdout once serving, then runs until killed.
+ * Runs a server in a child process for crash tests: {@code ServeForTest DATA_DIR [--url=JDBC_URL]
+ * [--no-auth-failure-limit]}. Without {@code --url} the data is the embedded SQLite file in
+ * DATA_DIR; with it (PostgreSQL), the credentials come from {@code HARMONT_DATABASE_USER} and
+ * {@code HARMONT_DATABASE_PASSWORD} as for {@link Backend}. Prints the port on stdout once serving,
+ * then runs until killed.
  */
 public final class ServeForTest {
   private ServeForTest() {}
 
   public static void main(String[] args) throws InterruptedException {
-    HarmontServer server =
-        HarmontServer.start(ServerConfig.embedded(java.nio.file.Path.of(args[0])).withPort(0));
+    Path dataDir = Path.of(args[0]);
+    ServerConfig config = ServerConfig.embedded(dataDir).withPort(0);
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].startsWith("--url=")) {
+        config =
+            config.withDatabase(
+                new DatabaseSettings(
+                    dataDir,
+                    args[i].substring("--url=".length()),
+                    System.getenv("HARMONT_DATABASE_USER"),
+                    System.getenv("HARMONT_DATABASE_PASSWORD"),
+                    4));
+      } else if (args[i].equals("--no-auth-failure-limit")) {
+        Limits l = config.limits();
+        config =
+            config.withLimits(
+                new Limits(
+                    l.maxBodyBytes(),
+                    l.maxHeaderBytes(),
+                    l.maxJsonDepth(),
+                    l.maxJsonStringLength(),
+                    l.maxLiveKeysPerUser(),
+                    l.maxDescriptionLength(),
+                    0,
+                    l.authFailureWindow()));
+      } else {
+        throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    HarmontServer server = HarmontServer.start(config);
     System.out.println(server.port());
     System.out.flush();
     Thread.currentThread().join();

@@ -4,6 +4,7 @@ import dev.harmont.server.HarmontServer;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.CreatedUser;
+import dev.harmont.server.store.DatabaseSettings;
 import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +59,11 @@ public final class TestServer implements AutoCloseable {
 
   public HarmontServer server() {
     return server;
+  }
+
+  /** Where this server's data lives (for tests that read the database directly). */
+  public DatabaseSettings databaseSettings() {
+    return database.settings();
   }
 
   /** Creates a user with a personal organization and one personal API key. */
