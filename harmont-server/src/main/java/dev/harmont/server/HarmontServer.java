@@ -62,8 +62,11 @@ public final class HarmontServer implements AutoCloseable {
               .port(config.port())
               .shutdownHook(false)
               .shutdownGracePeriod(DRAIN_PERIOD)
-              // The body limit is enforced while reading (Bodies); this is the backstop.
-              .maxPayloadSize(config.limits().maxBodyBytes())
+              // The body limit is enforced while reading (Bodies). Helidon's own limit is the
+              // drain cap: a refused or ignored body up to this size is read and discarded, so the
+              // connection stays usable and no byte of it is parsed as a next request; past it
+              // the connection is closed.
+              .maxPayloadSize(drainCap(config.limits().maxBodyBytes()))
               .addProtocol(
                   Http1Config.builder()
                       .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
@@ -85,6 +88,10 @@ public final class HarmontServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  private static long drainCap(int maxBodyBytes) {
+    return Math.max(16L * maxBodyBytes, 1024 * 1024);
   }
 
   public int port() {

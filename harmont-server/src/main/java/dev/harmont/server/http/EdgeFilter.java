@@ -4,6 +4,7 @@ import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -39,7 +40,7 @@ final class EdgeFilter implements Filter {
     // `Connection: close`, yet it keeps reading the connection: the body would be parsed as the
     // next
     // request, one no proxy in front ever saw (request smuggling). Drain it before answering.
-    res.beforeSend(() -> discardUnreadBody(req));
+    res.beforeSend(() -> discardUnreadBody(req, res));
     try {
       applyHeaders(res, requestId, path);
       if (headerBytes(req) > maxHeaderBytes) {
@@ -48,6 +49,10 @@ final class EdgeFilter implements Filter {
             "The request headers are larger than the limit of " + maxHeaderBytes + " bytes.");
       }
       chain.proceed();
+      if (req.context().get(UnreadBody.class).isPresent()) {
+        // The answer is out; end the connection so the rest of that body is never parsed.
+        throw new CloseConnectionException("request body left unread");
+      }
     } finally {
       if (ACCESS.isLoggable(Level.INFO)) {
         long micros = (System.nanoTime() - start) / 1000;
@@ -68,16 +73,23 @@ final class EdgeFilter implements Filter {
     }
   }
 
-  private static void discardUnreadBody(RoutingRequest req) {
+  private static void discardUnreadBody(RoutingRequest req, RoutingResponse res) {
     if (req.content().hasEntity() && !req.content().consumed()) {
       try {
-        // Bounded: a declared length over the body limit never gets here (413 before routing).
+        // Bounded: a declared length over the body limit never gets here (413 before routing),
+        // and a streamed one stops at the server's payload limit.
         req.content().consume();
       } catch (RuntimeException e) {
-        // Cut short or over the limit while streaming: nothing more to drain; answer anyway.
+        // Cut short or over the limit while streaming: what is left of the body cannot be told
+        // apart from a next request, so this connection ends with this response.
+        res.header(HeaderNames.CONNECTION, "close");
+        req.context().register(new UnreadBody());
       }
     }
   }
+
+  /** Marks a request whose body could not be drained. */
+  private record UnreadBody() {}
 
   private static long headerBytes(RoutingRequest req) {
     long total = 0;

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,6 +50,46 @@ class UnreadBodyTest extends ServerSuite {
     String answers = exchange(head.getBytes(StandardCharsets.US_ASCII), body);
 
     assertThat(answers.split("HTTP/1\\.1 ", -1)).as(answers).hasSize(2);
+  }
+
+  @Test
+  void aStreamedBodyOverTheLimitIsDiscardedNotTakenForRequests() throws IOException {
+    restartWith(c -> c.withLimits(bodyLimit(c.limits(), 1024)));
+    String answers = patchChunked(HIDDEN.repeat(100)); // 3.5 KB: over the limit, under the cap
+
+    assertThat(answers).startsWith("HTTP/1.1 413");
+    assertThat(answers.split("HTTP/1\\.1 ", -1)).as(answers).hasSize(2);
+  }
+
+  @Test
+  void aStreamedBodyPastTheDrainCapEndsTheConnectionUnparsed() throws IOException {
+    restartWith(c -> c.withLimits(bodyLimit(c.limits(), 1024)));
+    String answers = patchChunked(HIDDEN.repeat(40_000)); // 1.4 MB: past the 1 MiB cap
+
+    assertThat(answers).doesNotContain("200 OK");
+  }
+
+  private String patchChunked(String chunk) throws IOException {
+    TestUser user = newUser();
+    String head =
+        "PATCH /api/v0/user HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + user.token()
+            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String body = Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n";
+    return exchange(
+        head.getBytes(StandardCharsets.US_ASCII), body.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static dev.harmont.server.Limits bodyLimit(dev.harmont.server.Limits l, int bytes) {
+    return new dev.harmont.server.Limits(
+        bytes,
+        l.maxHeaderBytes(),
+        l.maxJsonDepth(),
+        l.maxJsonStringLength(),
+        l.maxLiveKeysPerUser(),
+        l.maxDescriptionLength(),
+        l.authFailureLimit(),
+        l.authFailureWindow());
   }
 
   /** Everything the server writes back within a second (it may keep the connection open). */
