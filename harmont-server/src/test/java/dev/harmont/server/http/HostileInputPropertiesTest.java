@@ -45,9 +45,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * accepted.
  *
  * <p>One server per backend for the whole class (tries must stay cheap), with the failed-auth limit
- * off since most tries fail authentication on purpose, and a clock that never moves so that {@code
- * last_used_at} is stable between snapshots. The attacker is replaced after every accepted request
- * that changed their keys or account, so each try starts from a user with exactly one key.
+ * off since most tries fail authentication on purpose; snapshots leave out {@code last_used_at},
+ * which authentication writes in the background. The attacker is replaced after every accepted
+ * request that changed their keys or account, so each try starts from a user with exactly one key.
  */
 class HostileInputPropertiesTest {
   private static final ObjectMapper LENIENT = new ObjectMapper();
@@ -361,7 +361,11 @@ class HostileInputPropertiesTest {
   private static Snapshot snapshot(Target target, String token) {
     Response user = target.api().get(USER, token);
     Response keys = target.api().get(TOKENS, token);
-    return new Snapshot(user.status(), user.body(), keys.status(), keys.body());
+    // last_used_at is written by authentication itself, asynchronously, not by what the request
+    // asked for: it is left out of the comparison.
+    String keysWithoutLastUse =
+        keys.body().replaceAll("\"last_used_at\":(null|\"[^\"]*\")", "\"last_used_at\":_");
+    return new Snapshot(user.status(), user.body(), keys.status(), keysWithoutLastUse);
   }
 
   private static void assertCatalogError(Response response) {
