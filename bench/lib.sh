@@ -122,7 +122,9 @@ rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 # Lua script for wrk: every request carries a bearer token picked at random from a file.
 token_lua() {
   local tokens=$1 method=${2:-GET} body=${3:-}
-  cat >"$WORK/tokens-$(basename "$tokens").lua" <<EOF
+  local script
+  script=$(mktemp "$WORK/tokens.XXXXXX.lua")
+  cat >"$script" <<EOF
 local tokens = {}
 for line in io.lines("$tokens") do tokens[#tokens + 1] = line end
 local body = [[$body]]
@@ -134,7 +136,7 @@ request = function()
   return wrk.format("$method", nil, headers, body ~= "" and body or nil)
 end
 EOF
-  echo "$WORK/tokens-$(basename "$tokens").lua"
+  echo "$script"
 }
 
 # run_wrk LABEL URL [wrk args...] : one wrk run; appends "LABEL rps p99_ms non2xx" to $WORK/results
