@@ -16,6 +16,7 @@ first_200() { # URL [curl args] : polls every 10 ms, prints the milliseconds sin
   echo $(($(ms) - t0))
 }
 launch() { # NAME ARGS...
+  shift
   SERVER_PORT=$(free_port)
   SERVER_URL="http://127.0.0.1:$SERVER_PORT"
   "$ROOT/harmont" serve --port "$SERVER_PORT" "$@" >/dev/null 2>>"$WORK/cold.err" &
