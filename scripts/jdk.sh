@@ -6,6 +6,15 @@ harmont_java_major() {
   # Prints the major version of the JDK at $1 (e.g. 25), or nothing if it is not a JDK.
   local home=$1
   [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 0
+  # The release file answers without starting a JVM (that costs 0.2-1 s of every launch).
+  if [ -f "$home/release" ]; then
+    local v
+    v=$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$home/release" | head -n 1)
+    if [ -n "$v" ]; then
+      echo "$v"
+      return 0
+    fi
+  fi
   "$home/bin/java" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }

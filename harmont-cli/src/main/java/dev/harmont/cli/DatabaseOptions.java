@@ -2,6 +2,7 @@ package dev.harmont.cli;
 
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.store.DatabaseSettings;
+import dev.harmont.server.store.SqliteSynchronous;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -46,9 +47,21 @@ final class DatabaseOptions {
       defaultValue = "" + DatabaseSettings.DEFAULT_POOL_SIZE)
   int poolSize;
 
+  @Option(
+      names = "--sqlite-synchronous",
+      paramLabel = "FULL|NORMAL",
+      description =
+          "Embedded SQLite only: FULL fsyncs every commit (survives a power loss); NORMAL fsyncs"
+              + " at checkpoints (survives kill -9, may lose the last commits on an OS crash or"
+              + " power loss), for higher write rates (env HARMONT_SQLITE_SYNCHRONOUS; default:"
+              + " ${DEFAULT-VALUE}).",
+      defaultValue = "FULL")
+  SqliteSynchronous sqliteSynchronous;
+
   DatabaseSettings settings(Map<String, String> env) {
     Path dir = dataDir != null ? dataDir : ServerConfig.defaultDataDir(env);
-    return new DatabaseSettings(dir, databaseUrl, databaseUser, databasePassword, poolSize);
+    return new DatabaseSettings(
+        dir, databaseUrl, databaseUser, databasePassword, poolSize, sqliteSynchronous);
   }
 
   /** What to show people: the URL, credentials left out. */

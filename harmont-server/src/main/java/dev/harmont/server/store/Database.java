@@ -23,10 +23,10 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Opens the database named by {@link DatabaseSettings}, applies the migrations, and hands out the
- * stores. SQLite gets WAL, a busy timeout, foreign keys, full fsync on commit, many reader
- * connections and one writer connection (writes queue in the pool instead of fighting over the file
- * lock). PostgreSQL gets one pool for both, with short timeouts so that an outage fails requests
- * fast instead of holding them.
+ * stores. SQLite gets WAL, a busy timeout, foreign keys, full fsync on commit (unless {@link
+ * SqliteSynchronous#NORMAL} is chosen), many reader connections and one writer connection (writes
+ * queue in the pool instead of fighting over the file lock). PostgreSQL gets one pool for both,
+ * with short timeouts so that an outage fails requests fast instead of holding them.
  */
 public final class Database implements AutoCloseable {
   // A request waits at most this long for a connection before it is answered 503.
@@ -63,9 +63,18 @@ public final class Database implements AutoCloseable {
     Database db =
         switch (dialect) {
           case SQLITE -> {
-            HikariDataSource writer = pool(settings, "harmont-sqlite-writer", 1, sqliteProps(true));
+            HikariDataSource writer =
+                pool(
+                    settings,
+                    "harmont-sqlite-writer",
+                    1,
+                    sqliteProps(true, settings.sqliteSynchronous()));
             HikariDataSource reader =
-                pool(settings, "harmont-sqlite-reader", settings.poolSize(), sqliteProps(false));
+                pool(
+                    settings,
+                    "harmont-sqlite-reader",
+                    settings.poolSize(),
+                    sqliteProps(false, settings.sqliteSynchronous()));
             yield new Database(dialect, reader, writer);
           }
           case POSTGRESQL -> {
@@ -197,13 +206,14 @@ public final class Database implements AutoCloseable {
     return new HikariDataSource(config);
   }
 
-  private static Properties sqliteProps(boolean writer) {
+  private static Properties sqliteProps(boolean writer, SqliteSynchronous synchronous) {
     Properties p = new Properties();
     p.setProperty("journal_mode", "WAL");
     p.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
     p.setProperty("foreign_keys", "true");
-    // FULL: a commit is on disk before the 201 goes out, even across a power loss.
-    p.setProperty("synchronous", "FULL");
+    // FULL (the default): a commit is on disk before the 201 goes out, even across a power loss.
+    // NORMAL: fsync at checkpoints only; survives kill -9, not an OS crash (SqliteSynchronous).
+    p.setProperty("synchronous", synchronous.name());
     if (writer) {
       // Take the write lock at BEGIN, so a transaction never fails half-way on lock upgrade.
       p.setProperty("transaction_mode", "IMMEDIATE");

@@ -12,14 +12,35 @@ import java.nio.file.Path;
  *
  * @param poolSize connections in the pool (PostgreSQL), or reader connections (SQLite, which writes
  *     through a single connection of its own)
+ * @param sqliteSynchronous when a SQLite commit is on disk (ignored for PostgreSQL)
  */
 public record DatabaseSettings(
-    Path dataDir, String url, String user, String password, int poolSize) {
+    Path dataDir,
+    String url,
+    String user,
+    String password,
+    int poolSize,
+    SqliteSynchronous sqliteSynchronous) {
 
   public static final int DEFAULT_POOL_SIZE = 8;
 
+  public DatabaseSettings {
+    if (sqliteSynchronous == null) {
+      sqliteSynchronous = SqliteSynchronous.FULL;
+    }
+  }
+
+  /** Settings with SQLite's default durability, {@link SqliteSynchronous#FULL}. */
+  public DatabaseSettings(Path dataDir, String url, String user, String password, int poolSize) {
+    this(dataDir, url, user, password, poolSize, SqliteSynchronous.FULL);
+  }
+
   public static DatabaseSettings embedded(Path dataDir) {
     return new DatabaseSettings(dataDir, null, null, null, DEFAULT_POOL_SIZE);
+  }
+
+  public DatabaseSettings withSqliteSynchronous(SqliteSynchronous value) {
+    return new DatabaseSettings(dataDir, url, user, password, poolSize, value);
   }
 
   /** The JDBC URL to open: the given one, or the embedded file's. */
@@ -45,6 +66,8 @@ public record DatabaseSettings(
         + (password == null ? "null" : "<redacted>")
         + ", poolSize="
         + poolSize
+        + ", sqliteSynchronous="
+        + sqliteSynchronous
         + "]";
   }
 }

@@ -1,0 +1,219 @@
+# shellcheck shell=bash
+# Shared helpers of the bench/ scripts: build, free ports, servers on temp data, seeding through
+# the service's own code, wrk runs, medians and ratios, cleanup. Sourced, never run.
+#
+# Knobs (environment):
+#   BENCH_ROUNDS    rounds per A/B pair (default 3)
+#   BENCH_DURATION  wrk duration per run (default 10s)
+#   BENCH_THREADS   wrk threads (default 2)
+#   BENCH_CONNS     wrk connections (default 64; the POST scenario uses 16)
+#   BENCH_PG_URL    PostgreSQL base URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
+#   BENCH_NO_BUILD  set to skip the build check
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_DURATION:-10s}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNS:-64}
+PG_URL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
+JAR="$ROOT/harmont-cli/target/harmont.jar"
+
+# shellcheck source=../scripts/jdk.sh
+. "$ROOT/scripts/jdk.sh"
+harmont_find_jdk
+JAVA="$JAVA_HOME/bin/java"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/harmont-bench.XXXXXX")
+PIDS=()
+SCHEMAS=()
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+
+cleanup() {
+  local pid schema
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  for schema in "${SCHEMAS[@]}"; do
+    psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+  done
+  [ -n "${BENCH_KEEP:-}" ] && { log "kept $WORK"; return; }
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+need_wrk() {
+  command -v wrk >/dev/null 2>&1 && return
+  log "installing wrk"
+  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y wrk >/dev/null; }
+}
+
+# Builds the jar (and the seeder in the server's test classes) unless they are newer than the sources.
+build() {
+  [ -n "${BENCH_NO_BUILD:-}" ] && return
+  local stamp="$ROOT/harmont-server/target/test-classes/dev/harmont/server/bench/Seed.class"
+  if [ -f "$JAR" ] && [ -f "$stamp" ] &&
+    [ -z "$(find "$ROOT" -path "$ROOT/bench" -prune -o \( -path '*/src/*' -o -name pom.xml \) -newer "$JAR" -print -quit)" ]; then
+    return
+  fi
+  log "building the jar (mvn -DskipTests -pl harmont-cli -am package)"
+  (cd "$ROOT" && mvn -B -q -DskipTests -pl harmont-cli -am package) >&2
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Prints a new PostgreSQL schema name (dropped at exit) after creating it.
+new_schema() {
+  local schema="bench_$(date +%s)_$RANDOM"
+  psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE SCHEMA $schema" >/dev/null
+  SCHEMAS+=("$schema")
+  echo "$schema"
+}
+
+pg_url() { echo "$PG_URL&currentSchema=$1"; }
+
+# seed DB_ARGS... -- SEED_ARGS... : runs dev.harmont.server.bench.Seed (AccountService, the same
+# validation and hashing as the API) with the jar's class path plus the server's test classes.
+seed() {
+  "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx1g \
+    -cp "$ROOT/harmont-server/target/test-classes:$ROOT/harmont-cli/target/libs/*" \
+    dev.harmont.server.bench.Seed "$@"
+}
+
+# start_server NAME ARGS... : starts `./harmont serve ARGS` (the launcher, so its JVM defaults
+# apply) on a free port; sets SERVER_PID, SERVER_PORT, SERVER_URL. The access log goes to a file.
+start_server() {
+  local name=$1
+  shift
+  SERVER_PORT=$(free_port)
+  SERVER_URL="http://127.0.0.1:$SERVER_PORT"
+  "$ROOT/harmont" serve --port "$SERVER_PORT" "$@" >"$WORK/$name.out" 2>>"$WORK/$name.err" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  local i
+  for i in $(seq 1 300); do
+    if curl -fs -o /dev/null "$SERVER_URL/healthz"; then
+      return 0
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "server $name did not start:"
+  tail -n 20 "$WORK/$name.err" >&2
+  return 1
+}
+
+stop_server() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+# Lua script for wrk: every request carries a bearer token picked at random from a file.
+token_lua() {
+  local tokens=$1 method=${2:-GET} body=${3:-}
+  local script
+  script=$(mktemp "$WORK/tokens.XXXXXX.lua")
+  cat >"$script" <<EOF
+local tokens = {}
+for line in io.lines("$tokens") do tokens[#tokens + 1] = line end
+local body = [[$body]]
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+request = function()
+  local t = tokens[math.random(#tokens)]
+  local headers = { ["Authorization"] = "Bearer " .. t }
+  if body ~= "" then headers["Content-Type"] = "application/json" end
+  return wrk.format("$method", nil, headers, body ~= "" and body or nil)
+end
+EOF
+  echo "$script"
+}
+
+# run_wrk LABEL URL [wrk args...] : one wrk run; appends "LABEL rps p99_ms non2xx" to $WORK/results
+# and prints the line. Raw wrk output is kept in $WORK/raw/ and echoed to stderr.
+run_wrk() {
+  local label=$1 url=$2
+  shift 2
+  mkdir -p "$WORK/raw"
+  local out="$WORK/raw/$label.$(date +%s%N)"
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$url" >"$out" 2>&1
+  local rps p99 errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$out")
+  errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$out")
+  printf '%s %s %s %s\n' "$label" "$rps" "$p99" "${errors:-0}" | tee -a "$WORK/results"
+  if [ -n "${BENCH_VERBOSE:-}" ]; then cat "$out" >&2; fi
+  if [ -n "$errors" ] && [ "$errors" != 0 ]; then
+    log "WARNING: $label had $errors non-2xx responses"
+  fi
+}
+
+# median LABEL COLUMN : median of column 2 (rps) or 3 (p99) over the runs labelled LABEL.
+median() {
+  awk -v l="$1" -v c="${2:-2}" '$1 == l {print $c}' "$WORK/results" | sort -g |
+    awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a/b}'; }
+
+# summary LABEL... : the median rps and p99 of each label.
+summary() {
+  local l
+  printf '%-28s %12s %10s\n' label "median rps" "p99 ms"
+  for l in "$@"; do
+    printf '%-28s %12s %10s\n' "$l" "$(median "$l" 2)" "$(median "$l" 3)"
+  done
+}
+
+header() {
+  echo "# $(basename "$0") — $(date -u +%FT%TZ)"
+  echo "# $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(free -g | awk '/^Mem:/ {print $2}') GB, $("$JAVA" -version 2>&1 | head -n 1)"
+  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds"
+}
+
+# The access log (one line per request on stderr) is appended to a file; empty it between runs.
+trim_logs() { local f; for f in "$WORK"/*.err; do : >"$f"; done; }
+
+# healthz_vs_user NAME DB_ARGS... : for the cache off ("before", --auth-cache-ttl-ms 0) and on
+# ("after", the default), one server each, ROUNDS rounds of /healthz then GET /api/v0/user with one
+# seeded key, alternated; prints medians and the ratio user/healthz.
+healthz_vs_user() {
+  local name=$1
+  shift
+  local variant key
+  seed "$@" --users 1 --prefix "$name" --tokens-out "$WORK/$name.key" 2>"$WORK/seed-$name.log"
+  key=$(head -n 1 "$WORK/$name.key")
+  for variant in before after; do
+    local extra=()
+    [ "$variant" = before ] && extra=(--auth-cache-ttl-ms 0)
+    start_server "$name-$variant" "$@" "${extra[@]}"
+    log "$name $variant: server pid $SERVER_PID on $SERVER_URL, warming up"
+    curl -fs -H "Authorization: Bearer $key" "$SERVER_URL/api/v0/user" >/dev/null
+    DURATION=5s run_wrk warmup "$SERVER_URL/healthz" >/dev/null
+    DURATION=5s run_wrk warmup "$SERVER_URL/api/v0/user" -H "Authorization: Bearer $key" >/dev/null
+    local r
+    for r in $(seq 1 "$ROUNDS"); do
+      trim_logs
+      run_wrk "$variant-healthz" "$SERVER_URL/healthz"
+      trim_logs
+      run_wrk "$variant-user" "$SERVER_URL/api/v0/user" -H "Authorization: Bearer $key"
+    done
+    echo "$variant: RSS after the runs $(rss_mb "$SERVER_PID") MB"
+    stop_server "$SERVER_PID"
+  done
+  echo
+  summary before-healthz before-user after-healthz after-user
+  echo
+  echo "ratio user/healthz before (cache off): $(ratio "$(median before-user)" "$(median before-healthz)")"
+  echo "ratio user/healthz after  (cache on):  $(ratio "$(median after-user)" "$(median after-healthz)")"
+}
