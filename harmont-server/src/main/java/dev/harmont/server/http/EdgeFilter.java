@@ -10,7 +10,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
-import java.lang.System.Logger.Level;
 
 /**
  * Runs around every routed request, once: assigns the request id, sets the headers every response
@@ -18,7 +17,6 @@ import java.lang.System.Logger.Level;
  * headers, bodies or query strings, which could hold credentials).
  */
 final class EdgeFilter implements Filter {
-  private static final System.Logger ACCESS = System.getLogger("dev.harmont.access");
 
   private final int maxHeaderBytes;
 
@@ -38,8 +36,7 @@ final class EdgeFilter implements Filter {
     String path = req.path().rawPath();
     // Helidon does not drain a body the handler left unread when the response says
     // `Connection: close`, yet it keeps reading the connection: the body would be parsed as the
-    // next
-    // request, one no proxy in front ever saw (request smuggling). Drain it before answering.
+    // next request, one no proxy in front ever saw (request smuggling). Drain it before answering.
     res.beforeSend(() -> discardUnreadBody(req, res));
     try {
       applyHeaders(res, requestId, path);
@@ -54,10 +51,9 @@ final class EdgeFilter implements Filter {
         throw new CloseConnectionException("request body left unread");
       }
     } finally {
-      if (ACCESS.isLoggable(Level.INFO)) {
+      if (AccessLog.enabled()) {
         long micros = (System.nanoTime() - start) / 1000;
-        ACCESS.log(
-            Level.INFO,
+        AccessLog.record(
             req.prologue().method().text()
                 + " "
                 + path
