@@ -3,7 +3,7 @@ package dev.harmont.cli;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Times for people: "3 minutes ago", "in 29 days", "never". */
+/** Times for people: "3 minutes ago", "in 30 days", "never". */
 final class RelativeTime {
   private RelativeTime() {}
 
@@ -14,16 +14,16 @@ final class RelativeTime {
     Duration diff = Duration.between(now, when);
     boolean future = !diff.isNegative();
     long seconds = Math.abs(diff.getSeconds());
-    String amount;
     if (seconds < 60) {
       return future ? "in a moment" : "just now";
-    } else if (seconds < 3600) {
-      amount = plural(seconds / 60, "minute");
-    } else if (seconds < 86_400) {
-      amount = plural(seconds / 3600, "hour");
-    } else {
-      amount = plural(seconds / 86_400, "day");
     }
+    // Rounded, not truncated: a key created with --expires-in 30d reads "in 30 days".
+    long minutes = Math.round(seconds / 60.0);
+    long hours = Math.round(seconds / 3600.0);
+    String amount =
+        minutes < 60
+            ? plural(minutes, "minute")
+            : hours < 24 ? plural(hours, "hour") : plural(Math.round(seconds / 86_400.0), "day");
     return future ? "in " + amount : amount + " ago";
   }
 

@@ -180,7 +180,7 @@ class ClientCommandsTest {
         .contains("EXPIRES")
         .contains("LAST USED");
     String row = table.outLines().stream().filter(l -> l.contains("CI")).findFirst().orElseThrow();
-    assertThat(row).contains("in 29 days").contains("never").contains("just now");
+    assertThat(row).contains("in 30 days").contains("never").contains("just now");
     assertThat(table.out()).doesNotContain(secret).doesNotContain(user.token());
 
     JsonNode list = run("keys", "list", "--json").json();
@@ -365,7 +365,9 @@ class ClientCommandsTest {
     assertThat(RelativeTime.format(null, now)).isEqualTo("never");
     assertThat(RelativeTime.format(now.minusSeconds(180), now)).isEqualTo("3 minutes ago");
     assertThat(RelativeTime.format(now.plus(Duration.ofDays(30)).minusSeconds(5), now))
-        .isEqualTo("in 29 days");
+        .isEqualTo("in 30 days");
     assertThat(RelativeTime.format(now.minusSeconds(3600), now)).isEqualTo("1 hour ago");
+    assertThat(RelativeTime.format(now.minusSeconds(3590), now)).isEqualTo("1 hour ago");
+    assertThat(RelativeTime.format(now.plus(Duration.ofHours(36)), now)).isEqualTo("in 2 days");
   }
 }
