@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harmont.server.testing.Api;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,25 +42,14 @@ class LauncherIT {
 
   @Test
   void serveCreateUserUseTheKeyAndStopWithSigterm() throws Exception {
-    // stderr goes to a file: reading a child's pipe while it exits races with the JDK's reaper.
     Path log = dataDir.resolve("serve.log");
-    Process server =
-        harmont("serve", "--port", "0")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process server = serve(log);
     try {
       URI base = awaitListening(log, server);
       // The first-run hint follows the listening line.
       awaitLog(log, server, Pattern.compile("admin create-user"));
 
-      Process admin =
-          harmont("admin", "create-user", "--email", "ada@example.org", "--name", "Ada").start();
-      String out = new String(admin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(admin.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(admin.exitValue()).isZero();
-      List<String> lines = out.lines().toList();
-      String key = lines.get(lines.size() - 1);
+      String key = createUser("ada@example.org", "Ada");
 
       Api api = new Api(base);
       assertThat(api.get("/api/v0/user", key).json().get("email").asText())
@@ -77,18 +67,10 @@ class LauncherIT {
   @Test
   void loginCreateAKeyAndListThemAsJson(@TempDir Path config) throws Exception {
     Path log = dataDir.resolve("serve.log");
-    Process server =
-        harmont("serve", "--port", "0")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process server = serve(log);
     try {
       URI base = awaitListening(log, server);
-      Process admin =
-          harmont("admin", "create-user", "--email", "ada@example.org", "--name", "Ada").start();
-      List<String> adminOut = output(admin).lines().toList();
-      assertThat(admin.exitValue()).isZero();
-      String key = adminOut.get(adminOut.size() - 1);
+      String key = createUser("ada@example.org", "Ada");
 
       ProcessBuilder login = client(base, config, "login");
       login.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -133,6 +115,23 @@ class LauncherIT {
     return out;
   }
 
+  /** `harmont serve` on a free port, its stdout and stderr in {@code log}. */
+  private Process serve(Path log) throws IOException {
+    // A file, not a pipe: reading a child's pipe while it exits races with the JDK's reaper.
+    return harmont("serve", "--port", "0")
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  /** `harmont admin create-user`; returns the key, the last line of its stdout. */
+  private String createUser(String email, String name) throws Exception {
+    Process admin = harmont("admin", "create-user", "--email", email, "--name", name).start();
+    List<String> lines = output(admin).lines().toList();
+    assertThat(admin.exitValue()).isZero();
+    return lines.get(lines.size() - 1);
+  }
+
   private static URI awaitListening(Path log, Process server) throws Exception {
     return URI.create(awaitLog(log, server, LISTENING).group(1));
   }
@@ -161,18 +160,10 @@ class LauncherIT {
   @Test
   void theSdkAloneRunsEveryOperationAgainstServe() throws Exception {
     Path log = dataDir.resolve("serve.log");
-    Process server =
-        harmont("serve", "--port", "0")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process server = serve(log);
     try {
       URI base = awaitListening(log, server);
-      Process admin =
-          harmont("admin", "create-user", "--email", "sdk@example.org", "--name", "SDK").start();
-      String out = new String(admin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(admin.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      String key = out.lines().reduce((a, b) -> b).orElseThrow();
+      String key = createUser("sdk@example.org", "SDK");
 
       String classPath;
       try (var libs = Files.list(Path.of("target", "libs"))) {
