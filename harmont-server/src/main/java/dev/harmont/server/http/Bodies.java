@@ -63,7 +63,7 @@ final class Bodies {
   /** {@code application/json} or {@code application/*+json}, UTF-8 if a charset is named. */
   private static void requireJsonMediaType(ServerRequest req) {
     String header = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
-    String[] parts = header.split(";");
+    String[] parts = header.split(";", -1);
     String type = parts[0].strip().toLowerCase(Locale.ROOT);
     boolean json =
         type.equals("application/json")

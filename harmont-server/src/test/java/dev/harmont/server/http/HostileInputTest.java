@@ -81,6 +81,9 @@ class HostileInputTest extends ServerSuite {
           application/x-www-form-urlencoded
           application/json; charset=iso-8859-1
           application/xml
+          ;
+          ;;
+          ; charset=utf-8
           """)
   void nonJsonMediaTypesAre415(String contentType) {
     TestUser user = newUser();
