@@ -51,10 +51,10 @@ final class DatabaseOptions {
       names = "--sqlite-synchronous",
       paramLabel = "FULL|NORMAL",
       description =
-          "Embedded SQLite only: FULL fsyncs every commit (survives a power loss); NORMAL fsyncs"
-              + " at checkpoints (survives kill -9, may lose the last commits on an OS crash or"
-              + " power loss), for higher write rates (env HARMONT_SQLITE_SYNCHRONOUS; default:"
-              + " ${DEFAULT-VALUE}).",
+          "Embedded SQLite only: FULL answers a write once it is fsynced (survives a power"
+              + " loss); NORMAL does not wait for the disk (survives kill -9, may lose the last"
+              + " writes on an OS crash or power loss), for higher write rates (env"
+              + " HARMONT_SQLITE_SYNCHRONOUS; default: ${DEFAULT-VALUE}).",
       defaultValue = "FULL")
   SqliteSynchronous sqliteSynchronous;
 

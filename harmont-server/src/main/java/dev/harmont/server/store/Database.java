@@ -24,8 +24,9 @@ import org.flywaydb.core.Flyway;
 /**
  * Opens the database named by {@link DatabaseSettings}, applies the migrations, and hands out the
  * stores. SQLite gets WAL, a busy timeout, foreign keys, full fsync on commit (unless {@link
- * SqliteSynchronous#NORMAL} is chosen), many reader connections and one writer connection (writes
- * queue in the pool instead of fighting over the file lock). PostgreSQL gets one pool for both,
+ * SqliteSynchronous#NORMAL} is chosen), many reader connections and one writer connection owned by
+ * a {@link SqliteWriter}, which commits the writes waiting at the same time together (writes queue
+ * instead of fighting over the file lock, and share one fsync). PostgreSQL gets one pool for both,
  * with short timeouts so that an outage fails requests fast instead of holding them.
  */
 public final class Database implements AutoCloseable {
@@ -39,14 +40,24 @@ public final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final HikariDataSource reads;
   private final HikariDataSource writes;
+  // SQLite only: the one thread that writes, committing waiting writes together.
+  private final SqliteWriter sqliteWriter;
   // The readiness probe in flight, shared by every /readyz that arrives while it runs.
   private final AtomicReference<CompletableFuture<Boolean>> readyProbe =
       new AtomicReference<>(CompletableFuture.completedFuture(false));
 
-  private Database(Dialect dialect, HikariDataSource reads, HikariDataSource writes) {
+  private Database(
+      Dialect dialect,
+      HikariDataSource reads,
+      HikariDataSource writes,
+      SqliteSynchronous synchronous) {
     this.dialect = dialect;
     this.reads = reads;
     this.writes = writes;
+    this.sqliteWriter =
+        dialect == Dialect.SQLITE
+            ? new SqliteWriter(writes, CONNECTION_TIMEOUT, synchronous == SqliteSynchronous.FULL)
+            : null;
   }
 
   /** Opens the pools and migrates the schema to the newest version. */
@@ -63,24 +74,15 @@ public final class Database implements AutoCloseable {
     Database db =
         switch (dialect) {
           case SQLITE -> {
-            HikariDataSource writer =
-                pool(
-                    settings,
-                    "harmont-sqlite-writer",
-                    1,
-                    sqliteProps(true, settings.sqliteSynchronous()));
+            HikariDataSource writer = pool(settings, "harmont-sqlite-writer", 1, sqliteProps(true));
             HikariDataSource reader =
-                pool(
-                    settings,
-                    "harmont-sqlite-reader",
-                    settings.poolSize(),
-                    sqliteProps(false, settings.sqliteSynchronous()));
-            yield new Database(dialect, reader, writer);
+                pool(settings, "harmont-sqlite-reader", settings.poolSize(), sqliteProps(false));
+            yield new Database(dialect, reader, writer, settings.sqliteSynchronous());
           }
           case POSTGRESQL -> {
             HikariDataSource both =
                 pool(settings, "harmont-postgresql", settings.poolSize(), postgresProps());
-            yield new Database(dialect, both, both);
+            yield new Database(dialect, both, both, settings.sqliteSynchronous());
           }
         };
     try {
@@ -141,6 +143,15 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Runs {@code work} in a write transaction and returns its result once committed. On SQLite the
+   * transaction may be shared with other writes waiting at the same time ({@link SqliteWriter}); on
+   * PostgreSQL each write has its own.
+   */
+  <T> T write(Jdbc.Work<T> work) {
+    return sqliteWriter != null ? sqliteWriter.write(work) : Jdbc.inTransaction(writes, work);
+  }
+
+  /**
    * True when a pooled connection answers within {@link #READY_DEADLINE}. The answer never takes
    * longer than that, even when the database stops answering without closing its connections (a
    * query's own timeout cannot be relied on then: its cancel request needs the network too). One
@@ -180,6 +191,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (sqliteWriter != null) {
+      sqliteWriter.close();
+    }
     reads.close();
     writes.close();
   }
@@ -206,14 +220,15 @@ public final class Database implements AutoCloseable {
     return new HikariDataSource(config);
   }
 
-  private static Properties sqliteProps(boolean writer, SqliteSynchronous synchronous) {
+  private static Properties sqliteProps(boolean writer) {
     Properties p = new Properties();
     p.setProperty("journal_mode", "WAL");
     p.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
     p.setProperty("foreign_keys", "true");
-    // FULL (the default): a commit is on disk before the 201 goes out, even across a power loss.
-    // NORMAL: fsync at checkpoints only; survives kill -9, not an OS crash (SqliteSynchronous).
-    p.setProperty("synchronous", synchronous.name());
+    // SQLite itself never waits for the disk at commit: with FULL (the default) the SqliteWriter
+    // fsyncs the log for each batch of commits before any of them is answered, so a 201 survives
+    // a power loss; with NORMAL nothing waits (survives kill -9, not an OS crash).
+    p.setProperty("synchronous", SqliteSynchronous.NORMAL.name());
     if (writer) {
       // Take the write lock at BEGIN, so a transaction never fails half-way on lock upgrade.
       p.setProperty("transaction_mode", "IMMEDIATE");

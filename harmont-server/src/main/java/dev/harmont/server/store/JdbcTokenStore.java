@@ -41,8 +41,7 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public boolean insert(ApiToken token, String secretHash, int maxLivePersonal) {
-    return Jdbc.inTransaction(
-        db.writes(),
+    return db.write(
         c -> {
           if (token.kind() == TokenKind.PERSONAL) {
             dialect.lockUser(c, token.userId());
@@ -129,8 +128,7 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public boolean deletePersonal(UUID userId, UUID tokenId) {
-    return Jdbc.inTransaction(
-        db.writes(),
+    return db.write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -145,8 +143,7 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public boolean delete(UUID tokenId) {
-    return Jdbc.inTransaction(
-        db.writes(),
+    return db.write(
         c -> {
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_tokens WHERE id = ?")) {
             dialect.setUuid(ps, 1, tokenId);
@@ -157,8 +154,7 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public void touch(UUID tokenId, Instant now, Instant notAfter) {
-    Jdbc.inTransaction(
-        db.writes(),
+    db.write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(

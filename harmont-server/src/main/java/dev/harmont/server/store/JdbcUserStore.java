@@ -38,8 +38,7 @@ final class JdbcUserStore implements UserStore {
       UUID userId, UUID orgId, String email, String name, String slugBase, Instant now) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return Jdbc.inTransaction(
-            db.writes(), c -> insertUserAndOrg(c, userId, orgId, email, name, slugBase, now));
+        return db.write(c -> insertUserAndOrg(c, userId, orgId, email, name, slugBase, now));
       } catch (SlugTaken e) {
         if (attempt >= SLUG_ATTEMPTS) {
           throw new IllegalStateException("could not find a free slug for " + slugBase, e);
@@ -156,8 +155,7 @@ final class JdbcUserStore implements UserStore {
 
   @Override
   public Optional<User> rename(UUID id, String name, Instant now) {
-    return Jdbc.inTransaction(
-        db.writes(),
+    return db.write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE users SET name = ?, updated_at = ? WHERE id = ?")) {
@@ -178,8 +176,7 @@ final class JdbcUserStore implements UserStore {
 
   @Override
   public boolean delete(UUID id) {
-    return Jdbc.inTransaction(
-        db.writes(),
+    return db.write(
         c -> {
           UUID orgId = null;
           try (PreparedStatement ps =

@@ -6,11 +6,13 @@ import java.util.Locale;
  * SQLite's {@code synchronous} pragma for the embedded database (PostgreSQL ignores it).
  *
  * <ul>
- *   <li>{@link #FULL}: every commit is fsynced before it returns, so a 201 survives a power loss or
- *       an OS crash. One fsync per write caps writes at the disk's fsync rate.
- *   <li>{@link #NORMAL}: in WAL mode commits are fsynced at checkpoints only. A commit survives the
- *       process being killed (even {@code kill -9}), but the last commits before an OS crash or a
- *       power loss may be lost; the database is never corrupted.
+ *   <li>{@link #FULL}: a write is answered only after the write-ahead log holding it is fsynced, so
+ *       a 201 survives a power loss or an OS crash. The fsync is the {@link SqliteWriter}'s, one
+ *       for all the writes committed since the previous one, rather than SQLite's own inside every
+ *       commit; the guarantee is the same.
+ *   <li>{@link #NORMAL}: nothing waits for the disk; in WAL mode the log is fsynced at checkpoints
+ *       only. A write survives the process being killed (even {@code kill -9}), but the last writes
+ *       before an OS crash or a power loss may be lost; the database is never corrupted.
  * </ul>
  */
 public enum SqliteSynchronous {
