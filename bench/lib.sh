@@ -8,6 +8,7 @@
 #   BENCH_THREADS   wrk threads (default 2)
 #   BENCH_CONNS     wrk connections (default 64; the POST scenario uses 16)
 #   BENCH_PG_URL    PostgreSQL base URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
+#   BENCH_WARMUP    warm-up per server where a script says so (create-keys-sqlite.sh: 30s)
 #   BENCH_NO_BUILD  set to skip the build check
 set -euo pipefail
 
@@ -64,6 +65,7 @@ build() {
   fi
   log "building the jar (mvn -DskipTests -pl harmont-cli -am package)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl harmont-cli -am package) >&2
+  touch "$JAR" # Maven leaves it as it was when only another module changed
 }
 
 free_port() {
