@@ -1,9 +1,11 @@
 package dev.harmont.cli;
 
+import dev.harmont.server.HarmontServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.logging.LogManager;
 
 /** Entry point of {@code harmont}. */
@@ -11,10 +13,17 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    configureLogging(args.length > 0 && args[0].equals("serve"));
+    boolean serve = args.length > 0 && args[0].equals("serve");
+    configureLogging(serve);
+    if (serve) {
+      HarmontServer.prepare(); // overlaps with the parsing below
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int exit = Cli.create(out, err, System.getenv()).execute(args);
+    int exit =
+        serve
+            ? Cli.serve(out, err, System.getenv()).execute(Arrays.copyOfRange(args, 1, args.length))
+            : Cli.create(out, err, System.getenv()).execute(args);
     out.flush();
     err.flush();
     System.exit(exit);

@@ -40,6 +40,16 @@ public final class HarmontServer implements AutoCloseable {
     this.baseUri = baseUri;
   }
 
+  /**
+   * Starts the slow part of {@link #start} that needs no settings on a background thread, so it
+   * overlaps with what the caller does first (parsing the command line): loading SQLite's native
+   * library (~0.2 s, mostly extracting it to a temporary file), measured ~0.15 s off a cold start
+   * (bench/RESULTS.md). Optional; {@link #start} does whatever is not done yet.
+   */
+  public static void prepare() {
+    Database.prepare();
+  }
+
   /** Opens the database, applies migrations and starts listening. */
   public static HarmontServer start(ServerConfig config) {
     Database database = Database.open(config.database());

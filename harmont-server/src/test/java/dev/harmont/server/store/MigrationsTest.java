@@ -1,0 +1,123 @@
+package dev.harmont.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.harmont.server.testing.Backend;
+import dev.harmont.server.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The guards that let a restart skip Flyway when the schema is current ({@link
+ * Database#SCHEMA_VERSION}): the constant names the newest migration, and a migration that may
+ * already be applied somewhere is never edited (add a new one instead).
+ */
+class MigrationsTest {
+  private static final Pattern VERSIONED = Pattern.compile("V(\\d+)__.*\\.sql");
+
+  // SHA-256 of every released migration. Editing one changes databases that already ran it in
+  // no way at all: write the change as the next version instead, and add its line here.
+  private static final Map<String, String> RELEASED =
+      Map.of(
+          "postgresql/V1__accounts.sql",
+          "086a3b07f97939f310c61df95badd257538ff7087ade96594172cb96e6ce0cac",
+          "sqlite/V1__accounts.sql",
+          "6cc70f1e229f047b64af025e083a37a1d31adaf59b729541a63a4715a03fa216");
+
+  @Test
+  void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
+    for (String vendor : List.of("sqlite", "postgresql")) {
+      int newest =
+          migrations(vendor).keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+      assertThat(Integer.toString(newest)).as(vendor).isEqualTo(Database.SCHEMA_VERSION);
+    }
+  }
+
+  @Test
+  void releasedMigrationsAreNeverEdited() throws Exception {
+    Map<String, String> actual = new TreeMap<>();
+    for (String vendor : List.of("sqlite", "postgresql")) {
+      for (Path file : migrations(vendor).values()) {
+        actual.put(vendor + "/" + file.getFileName(), sha256(file));
+      }
+    }
+    assertThat(actual).containsExactlyInAnyOrderEntriesOf(RELEASED);
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.harmont.server.testing.Backend#all")
+  void aReopenedDatabaseOpensAndOneWithoutHistoryIsMigratedAgain(Backend backend)
+      throws SQLException {
+    try (TestDatabase database = backend.create()) {
+      try (Database db = Database.open(database.settings())) {
+        assertThat(db.users().hasAnyUser()).isFalse();
+      }
+      // Current: opening again (without Flyway) finds the schema as it was.
+      try (Database db = Database.open(database.settings())) {
+        assertThat(historyRows(db)).isEqualTo(1);
+        // A history that does not end at this build's version is Flyway's to handle: here the
+        // schema is dropped, as if the first migration had never run.
+        try (Connection c = db.writes().getConnection();
+            Statement s = c.createStatement()) {
+          s.execute("DROP TABLE api_tokens");
+          s.execute("DROP TABLE users");
+          s.execute("DROP TABLE organizations");
+          s.execute("DROP TABLE flyway_schema_history");
+        }
+      }
+      try (Database db = Database.open(database.settings())) {
+        assertThat(historyRows(db)).isEqualTo(1);
+        assertThat(db.users().hasAnyUser()).isFalse();
+      }
+    }
+  }
+
+  private static long historyRows(Database db) throws SQLException {
+    try (Connection c = db.writes().getConnection();
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT COUNT(*) FROM flyway_schema_history")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static Map<Integer, Path> migrations(String vendor)
+      throws IOException, URISyntaxException {
+    Path dir =
+        Path.of(MigrationsTest.class.getResource("/db/migration/" + vendor).toURI())
+            .toAbsolutePath();
+    Map<Integer, Path> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Matcher m = VERSIONED.matcher(file.getFileName().toString());
+        if (m.matches()) {
+          out.put(Integer.parseInt(m.group(1)), file);
+        }
+      }
+    }
+    assertThat(out).as("migrations in " + dir).isNotEmpty();
+    return out;
+  }
+
+  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+}
