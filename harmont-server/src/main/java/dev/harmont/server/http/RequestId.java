@@ -3,8 +3,8 @@ package dev.harmont.server.http;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 record RequestId(String value) {
   static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
   private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   static RequestId from(Headers headers) {
     if (headers.contains(HEADER)) {
@@ -27,9 +26,15 @@ record RequestId(String value) {
     return fresh();
   }
 
+  /**
+   * 96 random bits. They only need to be unique, not unpredictable (the id grants nothing), so they
+   * come from {@link ThreadLocalRandom}: {@code SecureRandom} reads the kernel's generator under a
+   * lock, and was ~5 % of the CPU of a {@code /healthz} under load.
+   */
   static RequestId fresh() {
-    byte[] bytes = new byte[12];
-    RANDOM.nextBytes(bytes);
-    return new RequestId("req_" + HexFormat.of().formatHex(bytes));
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    HexFormat hex = HexFormat.of();
+    return new RequestId(
+        "req_" + hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextInt()));
   }
 }
