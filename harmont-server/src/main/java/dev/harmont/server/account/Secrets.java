@@ -34,9 +34,24 @@ public final class Secrets {
 
   /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code secret}. */
   public static String hash(String secret) {
+    return HEX.formatHex(sha256().digest(secret.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  // Cloned for each hash: cheaper than MessageDigest.getInstance (a provider lookup and an
+  // algorithm-constraints check) on every authenticated request.
+  private static final MessageDigest SHA256 = newSha256();
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return HEX.formatHex(sha256.digest(secret.getBytes(StandardCharsets.UTF_8)));
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
