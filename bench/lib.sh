@@ -8,7 +8,7 @@
 #   BENCH_THREADS   wrk threads (default 2)
 #   BENCH_CONNS     wrk connections (default 64; the POST scenario uses 16)
 #   BENCH_PG_URL    PostgreSQL base URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
-#   BENCH_WARMUP    warm-up per server where a script says so (create-keys-sqlite.sh: 30s)
+#   BENCH_WARMUP    warm-up per server and path (healthz_vs_user: 15s; create-keys-sqlite.sh: 30s)
 #   BENCH_NO_BUILD  set to skip the build check
 set -euo pipefail
 
@@ -201,8 +201,10 @@ healthz_vs_user() {
     start_server "$name-$variant" "$@" "${extra[@]}"
     log "$name $variant: server pid $SERVER_PID on $SERVER_URL, warming up"
     curl -fs -H "Authorization: Bearer $key" "$SERVER_URL/api/v0/user" >/dev/null
-    DURATION=5s run_wrk warmup "$SERVER_URL/healthz" >/dev/null
-    DURATION=5s run_wrk warmup "$SERVER_URL/api/v0/user" -H "Authorization: Bearer $key" >/dev/null
+    # 15 s each: with 5 s the first measured run (always /healthz) was still compiling, and
+    # came out ~40 % low, which flattered the ratio.
+    DURATION=${BENCH_WARMUP:-15s} run_wrk warmup "$SERVER_URL/healthz" >/dev/null
+    DURATION=${BENCH_WARMUP:-15s} run_wrk warmup "$SERVER_URL/api/v0/user" -H "Authorization: Bearer $key" >/dev/null
     local r
     for r in $(seq 1 "$ROUNDS"); do
       trim_logs
