@@ -72,18 +72,8 @@ class SqliteWriterTest {
   void writesWaitingTogetherShareOneCommitAndEachGetsItsOwnOutcome(boolean syncLog)
       throws Exception {
     SqliteWriter w = writer(syncLog, Duration.ofSeconds(10));
-    CountDownLatch blocking = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Future<Integer> first =
-        callers.submit(
-            () ->
-                w.write(
-                    c -> {
-                      blocking.countDown();
-                      await(release);
-                      return insert(c, 1, "first");
-                    }));
-    assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Integer> first = holdWriter(w, release, c -> insert(c, 1, "first"));
     long commitsBefore = w.commits();
 
     // While the writer is busy, five writes queue: two good, one that fails half-way through,
@@ -127,19 +117,9 @@ class SqliteWriterTest {
       throws Exception {
     SqliteWriter w = writer(syncLog, Duration.ofSeconds(10));
     int writes = 400;
-    CountDownLatch start = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     // Hold the writer so that the writes pile up, as they do under load.
-    Future<Integer> holder =
-        callers.submit(
-            () ->
-                w.write(
-                    c -> {
-                      start.countDown();
-                      await(release);
-                      return 0;
-                    }));
-    assertThat(start.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Integer> holder = holdWriter(w, release, c -> 0);
     List<Future<Integer>> results = new ArrayList<>();
     for (int i = 0; i < writes; i++) {
       int k = 100 + i;
@@ -207,18 +187,8 @@ class SqliteWriterTest {
   @ValueSource(booleans = {true, false})
   void closingFinishesQueuedWritesAndRefusesNewOnes(boolean syncLog) throws Exception {
     SqliteWriter w = writer(syncLog, Duration.ofSeconds(10));
-    CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Future<Integer> running =
-        callers.submit(
-            () ->
-                w.write(
-                    c -> {
-                      busy.countDown();
-                      await(release);
-                      return insert(c, 1, "running");
-                    }));
-    assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Integer> running = holdWriter(w, release, c -> insert(c, 1, "running"));
     Future<Integer> queued = callers.submit(() -> w.write(c -> insert(c, 2, "queued")));
     awaitWaiting(w, 1);
 
@@ -233,6 +203,26 @@ class SqliteWriterTest {
             HarmontException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
     assertThat(rows()).containsExactly("1=running", "2=queued");
+  }
+
+  /**
+   * Submits a write that keeps the writer busy until {@code release}, then does {@code work};
+   * returns once that write is running, so what is submitted next waits for the next batch.
+   */
+  private Future<Integer> holdWriter(
+      SqliteWriter w, CountDownLatch release, Jdbc.Work<Integer> work) throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(1);
+    Future<Integer> held =
+        callers.submit(
+            () ->
+                w.write(
+                    c -> {
+                      running.countDown();
+                      await(release);
+                      return work.run(c);
+                    }));
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    return held;
   }
 
   private static int insert(Connection c, int k, String v) throws SQLException {
