@@ -57,6 +57,67 @@ public record Limits(
     }
   }
 
+  public Limits withMaxBodyBytes(int value) {
+    return new Limits(
+        value,
+        maxHeaderBytes,
+        maxJsonDepth,
+        maxJsonStringLength,
+        maxLiveKeysPerUser,
+        maxDescriptionLength,
+        authFailureLimit,
+        authFailureWindow);
+  }
+
+  public Limits withJson(int depth, int stringLength) {
+    return new Limits(
+        maxBodyBytes,
+        maxHeaderBytes,
+        depth,
+        stringLength,
+        maxLiveKeysPerUser,
+        maxDescriptionLength,
+        authFailureLimit,
+        authFailureWindow);
+  }
+
+  public Limits withMaxLiveKeysPerUser(int value) {
+    return new Limits(
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxJsonDepth,
+        maxJsonStringLength,
+        value,
+        maxDescriptionLength,
+        authFailureLimit,
+        authFailureWindow);
+  }
+
+  public Limits withMaxDescriptionLength(int value) {
+    return new Limits(
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxJsonDepth,
+        maxJsonStringLength,
+        maxLiveKeysPerUser,
+        value,
+        authFailureLimit,
+        authFailureWindow);
+  }
+
+  /** {@code limit} failed authentications per client address within {@code window}; 0 is off. */
+  public Limits withAuthFailures(int limit, Duration window) {
+    return new Limits(
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxJsonDepth,
+        maxJsonStringLength,
+        maxLiveKeysPerUser,
+        maxDescriptionLength,
+        limit,
+        window);
+  }
+
   public AccountLimits account() {
     return new AccountLimits(maxLiveKeysPerUser, maxDescriptionLength);
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harmont.server.HarmontServer;
-import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.store.DatabaseSettings;
 import dev.harmont.server.testing.Api;
@@ -61,7 +60,7 @@ class TwoNodesTest {
             .withPort(0)
             .withDatabase(database.settings())
             // Room for exactly the keys created below, so the limit is exercised too.
-            .withLimits(withMaxLiveKeys(defaults.limits(), CREATIONS + 1))
+            .withLimits(defaults.limits().withMaxLiveKeysPerUser(CREATIONS + 1))
             .withClock(clock);
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService starters = Executors.newFixedThreadPool(2);
@@ -202,18 +201,6 @@ class TwoNodesTest {
     assertThat(refusedThere.status()).isEqualTo(401);
     assertThat(refusedThere.code()).isEqualTo("unauthorized");
     assertThat(b.get("/api/v0/user", owner).status()).isEqualTo(200);
-  }
-
-  private static Limits withMaxLiveKeys(Limits l, int maxLiveKeys) {
-    return new Limits(
-        l.maxBodyBytes(),
-        l.maxHeaderBytes(),
-        l.maxJsonDepth(),
-        l.maxJsonStringLength(),
-        maxLiveKeys,
-        l.maxDescriptionLength(),
-        l.authFailureLimit(),
-        l.authFailureWindow());
   }
 
   private static Flyway flyway(DatabaseSettings settings) {

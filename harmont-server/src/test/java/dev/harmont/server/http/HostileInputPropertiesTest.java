@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.harmont.server.Limits;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.testing.Api;
 import dev.harmont.server.testing.Api.Response;
@@ -128,7 +127,12 @@ class HostileInputPropertiesTest {
           TestServer.start(
               backend,
               config ->
-                  config.withClock(clock).withLimits(withoutAuthFailureLimit(config.limits())));
+                  config
+                      .withClock(clock)
+                      .withLimits(
+                          config
+                              .limits()
+                              .withAuthFailures(0, config.limits().authFailureWindow())));
       Api api = new Api(server.baseUri());
       TestUser victim = server.newUser();
       server.issueKey(victim);
@@ -149,18 +153,6 @@ class HostileInputPropertiesTest {
   static void stopServers() {
     TARGETS.values().forEach(Target::close);
     TARGETS.clear();
-  }
-
-  private static Limits withoutAuthFailureLimit(Limits l) {
-    return new Limits(
-        l.maxBodyBytes(),
-        l.maxHeaderBytes(),
-        l.maxJsonDepth(),
-        l.maxJsonStringLength(),
-        l.maxLiveKeysPerUser(),
-        l.maxDescriptionLength(),
-        0,
-        l.authFailureWindow());
   }
 
   // ---- Properties ----

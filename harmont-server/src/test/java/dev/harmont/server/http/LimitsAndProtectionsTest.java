@@ -30,33 +30,9 @@ class LimitsAndProtectionsTest extends ServerSuite {
     return config -> config.withLimits(change.apply(config.limits()));
   }
 
-  private static Limits keys(Limits l, int maxKeys) {
-    return new Limits(
-        l.maxBodyBytes(),
-        l.maxHeaderBytes(),
-        l.maxJsonDepth(),
-        l.maxJsonStringLength(),
-        maxKeys,
-        l.maxDescriptionLength(),
-        l.authFailureLimit(),
-        l.authFailureWindow());
-  }
-
-  private static Limits authFailures(Limits l, int limit) {
-    return new Limits(
-        l.maxBodyBytes(),
-        l.maxHeaderBytes(),
-        l.maxJsonDepth(),
-        l.maxJsonStringLength(),
-        l.maxLiveKeysPerUser(),
-        l.maxDescriptionLength(),
-        limit,
-        Duration.ofSeconds(60));
-  }
-
   @Test
   void liveKeysPerUserAreLimitedAndExpiredOrRevokedOnesDoNotCount() {
-    restartWith(limits(l -> keys(l, 3)));
+    restartWith(limits(l -> l.withMaxLiveKeysPerUser(3)));
     TestUser user = newUser(); // holds 1 key
     String expiring =
         api.post(
@@ -83,7 +59,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void concurrentCreationsNeverOvershootTheKeyLimit() throws Exception {
-    restartWith(limits(l -> keys(l, 5)));
+    restartWith(limits(l -> l.withMaxLiveKeysPerUser(5)));
     TestUser user = newUser();
     List<Callable<Integer>> creations = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -103,18 +79,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void descriptionAndJsonLimitsAreConfigurable() {
-    restartWith(
-        limits(
-            l ->
-                new Limits(
-                    l.maxBodyBytes(),
-                    l.maxHeaderBytes(),
-                    4,
-                    20,
-                    l.maxLiveKeysPerUser(),
-                    10,
-                    l.authFailureLimit(),
-                    l.authFailureWindow())));
+    restartWith(limits(l -> l.withJson(4, 20).withMaxDescriptionLength(10)));
     TestUser user = newUser();
 
     assertThat(api.post(TOKENS, user.token(), "{\"description\":\"0123456789\"}").status())
@@ -130,7 +95,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void repeatedFailedAuthenticationsFromOneAddressAre429UntilTheWindowEnds() throws Exception {
-    restartWith(limits(l -> authFailures(l, 3)));
+    restartWith(limits(l -> l.withAuthFailures(3, Duration.ofSeconds(60))));
     TestUser user = newUser();
     for (int i = 0; i < 3; i++) {
       assertThat(api.get("/api/v0/user", "hm_wrong" + i).status()).isEqualTo(401);
@@ -153,7 +118,9 @@ class LimitsAndProtectionsTest extends ServerSuite {
   void forwardedForIsBelievedOnlyFromTrustedProxies() {
     restartWith(
         config ->
-            limits(l -> authFailures(l, 2)).apply(config).withTrustedProxies(List.of("127.0.0.1")));
+            limits(l -> l.withAuthFailures(2, Duration.ofSeconds(60)))
+                .apply(config)
+                .withTrustedProxies(List.of("127.0.0.1")));
     TestUser user = newUser();
     for (int i = 0; i < 2; i++) {
       assertThat(viaProxy("203.0.113.7", "hm_wrong").status()).isEqualTo(401);
@@ -166,7 +133,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void withoutTrustedProxiesForwardedForIsIgnored() {
-    restartWith(limits(l -> authFailures(l, 2)));
+    restartWith(limits(l -> l.withAuthFailures(2, Duration.ofSeconds(60))));
     TestUser user = newUser();
     assertThat(viaProxy("203.0.113.1", "hm_wrong").status()).isEqualTo(401);
     assertThat(viaProxy("203.0.113.2", "hm_wrong").status()).isEqualTo(401);
@@ -178,12 +145,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
   void corsIsOffUnlessConfigured() {
     TestUser user = newUser();
     Response preflight = preflight("https://app.example.org");
-    Response get =
-        api.send(
-            api.request("/api/v0/user")
-                .header("Authorization", "Bearer " + user.token())
-                .header("Origin", "https://app.example.org")
-                .GET());
+    Response get = getUserFrom("https://app.example.org", user.token());
 
     assertThat(preflight.status()).isEqualTo(405);
     assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
@@ -197,12 +159,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
     Response allowed = preflight("https://app.example.org");
     Response refused = preflight("https://evil.example.com");
-    Response get =
-        api.send(
-            api.request("/api/v0/user")
-                .header("Authorization", "Bearer " + user.token())
-                .header("Origin", "https://app.example.org")
-                .GET());
+    Response get = getUserFrom("https://app.example.org", user.token());
 
     assertThat(allowed.status()).isEqualTo(204);
     assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.org");
@@ -248,5 +205,13 @@ class LimitsAndProtectionsTest extends ServerSuite {
       String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
       return Integer.parseInt(statusLine.substring(9, 12));
     }
+  }
+
+  private Response getUserFrom(String origin, String token) {
+    return api.send(
+        api.request("/api/v0/user")
+            .header("Authorization", "Bearer " + token)
+            .header("Origin", origin)
+            .GET());
   }
 }

@@ -54,7 +54,7 @@ class UnreadBodyTest extends ServerSuite {
 
   @Test
   void aStreamedBodyOverTheLimitIsDiscardedNotTakenForRequests() throws IOException {
-    restartWith(c -> c.withLimits(bodyLimit(c.limits(), 1024)));
+    restartWith(c -> c.withLimits(c.limits().withMaxBodyBytes(1024)));
     String answers = patchChunked(HIDDEN.repeat(100)); // 3.5 KB: over the limit, under the cap
 
     assertThat(answers).startsWith("HTTP/1.1 413");
@@ -63,7 +63,7 @@ class UnreadBodyTest extends ServerSuite {
 
   @Test
   void aStreamedBodyPastTheDrainCapEndsTheConnectionUnparsed() throws IOException {
-    restartWith(c -> c.withLimits(bodyLimit(c.limits(), 1024)));
+    restartWith(c -> c.withLimits(c.limits().withMaxBodyBytes(1024)));
     String answers = patchChunked(HIDDEN.repeat(40_000)); // 1.4 MB: past the 1 MiB cap
 
     assertThat(answers).doesNotContain("200 OK");
@@ -78,18 +78,6 @@ class UnreadBodyTest extends ServerSuite {
     String body = Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n";
     return exchange(
         head.getBytes(StandardCharsets.US_ASCII), body.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static dev.harmont.server.Limits bodyLimit(dev.harmont.server.Limits l, int bytes) {
-    return new dev.harmont.server.Limits(
-        bytes,
-        l.maxHeaderBytes(),
-        l.maxJsonDepth(),
-        l.maxJsonStringLength(),
-        l.maxLiveKeysPerUser(),
-        l.maxDescriptionLength(),
-        l.authFailureLimit(),
-        l.authFailureWindow());
   }
 
   /** Everything the server writes back within a second (it may keep the connection open). */
