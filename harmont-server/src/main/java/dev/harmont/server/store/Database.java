@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class Database implements AutoCloseable {
   private static final int READY_PROBE_TIMEOUT_SECONDS = 1;
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "1";
+  static final String SCHEMA_VERSION = "2";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -184,6 +185,10 @@ public final class Database implements AutoCloseable {
 
   public TokenStore tokens() {
     return new JdbcTokenStore(this);
+  }
+
+  public SignInLinkStore signInLinks() {
+    return new JdbcSignInLinkStore(this);
   }
 
   DataSource reads() {
