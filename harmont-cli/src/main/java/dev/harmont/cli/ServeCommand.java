@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Logger;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -227,14 +228,18 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * A start-up or shutdown message on stderr: a plain "harmont: …" line, or with {@code
-   * --log-format json} a log record like every other line, so that stderr is all JSON.
+   * --log-format json} a JSON log line like every other one, so that stderr is all JSON. Written
+   * directly rather than through the logger: java.util.logging resets its handlers in a shutdown
+   * hook of its own, which races with the one that says "shutting down".
    */
   private void say(String message) {
     if (logFormat == LogFormat.json) {
-      Logger.getLogger("dev.harmont.serve").info(message);
+      LogRecord record = new LogRecord(Level.INFO, message);
+      record.setLoggerName("dev.harmont.serve");
+      context.err().print(new JsonLogFormatter().format(record));
     } else {
       context.err().println("harmont: " + message);
-      context.err().flush();
     }
+    context.err().flush();
   }
 }

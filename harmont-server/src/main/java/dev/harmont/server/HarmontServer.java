@@ -120,6 +120,16 @@ public final class HarmontServer implements AutoCloseable {
                     .routing(metrics.routing()));
       }
       WebServer web = builder.build().start();
+      if (!web.isRunning()) {
+        // Helidon logs the listener that failed, stops the others and returns.
+        throw new IllegalArgumentException(
+            "Cannot listen on "
+                + new ListenAddress(config.host(), config.port())
+                + (config.metricsAddress() == null
+                    ? ""
+                    : " and " + config.metricsAddress() + " (metrics)")
+                + ": an address is in use or not available here (see the log above).");
+      }
       String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
       if (host.equals("0.0.0.0") || host.equals("[::]")) {
         host = "127.0.0.1";

@@ -105,7 +105,6 @@ final class SqliteWriter implements AutoCloseable {
             ? null
             : DistributionSummary.builder("harmont.sqlite.write.batch.size")
                 .description("Writes committed together in one SQLite transaction.")
-                .baseUnit("writes")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, MAX_BATCH)
                 .register(meters);
     this.fsyncs =

@@ -1,6 +1,7 @@
 package dev.harmont.server.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.harmont.server.ListenAddress;
 import dev.harmont.server.testing.Api;
@@ -10,6 +11,8 @@ import dev.harmont.server.testing.MutableClock;
 import dev.harmont.server.testing.Scrape;
 import dev.harmont.server.testing.TestServer;
 import dev.harmont.server.testing.TestUser;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -189,10 +192,9 @@ class MetricsExpositionTest {
       assertThat(scrape.find(gauge, Map.of())).as(gauge).isNotEmpty();
     }
     if (backend == Backend.SQLITE) {
-      assertThat(scrape.sum("harmont_sqlite_write_batch_size_writes_count", Map.of()))
+      assertThat(scrape.sum("harmont_sqlite_write_batch_size_count", Map.of()))
           .isGreaterThanOrEqualTo(1);
-      assertThat(scrape.find("harmont_sqlite_write_batch_size_writes_bucket", Map.of()))
-          .isNotEmpty();
+      assertThat(scrape.find("harmont_sqlite_write_batch_size_bucket", Map.of())).isNotEmpty();
       assertThat(scrape.sum("harmont_sqlite_fsync_seconds_count", Map.of()))
           .isGreaterThanOrEqualTo(1);
     } else {
@@ -234,6 +236,17 @@ class MetricsExpositionTest {
     }
     // Scrapes are not API requests.
     assertThat(Scrape.of(metricsPort()).find("harmont_http_requests_total", Map.of())).isEmpty();
+  }
+
+  @Test
+  void aMetricsAddressInUseStopsTheStart() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      ListenAddress busy = new ListenAddress("127.0.0.1", taken.getLocalPort());
+
+      assertThatThrownBy(
+              () -> TestServer.start(backend, config -> config.withMetricsAddress(busy)).close())
+          .hasMessageContaining(busy.toString());
+    }
   }
 
   @Test
