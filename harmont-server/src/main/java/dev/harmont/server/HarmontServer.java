@@ -64,7 +64,7 @@ public final class HarmontServer implements AutoCloseable {
     Metrics metrics = config.metricsAddress() == null ? Metrics.off() : Metrics.prometheus();
     Database database;
     try {
-      database = Database.open(config.database(), metrics.enabled() ? metrics.registry() : null);
+      database = Database.open(config.database(), metrics.registry());
     } catch (RuntimeException e) {
       metrics.close();
       throw e;

@@ -42,7 +42,7 @@ public final class HttpApi {
   /**
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
    * @param ready whether the database answers, for {@code /readyz}
-   * @param meters where requests are counted and timed by route
+   * @param meters where requests are counted and timed by route; null: they are not
    * @param authOutcomes told the authentication outcomes decided at the edge
    */
   public HttpApi(
@@ -108,10 +108,12 @@ public final class HttpApi {
             new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
 
     RequestMetrics metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
-    FunctionCounter.builder(
-            "harmont.access.log.dropped", AccessLog.class, c -> AccessLog.droppedTotal())
-        .description("Access-log lines dropped because the log could not keep up.")
-        .register(meters);
+    if (meters != null) {
+      FunctionCounter.builder(
+              "harmont.access.log.dropped", AccessLog.class, c -> AccessLog.droppedTotal())
+          .description("Access-log lines dropped because the log could not keep up.")
+          .register(meters);
+    }
     routing =
         HttpRouting.builder()
             .addFilter(new EdgeFilter(limits.maxHeaderBytes(), metrics))

@@ -55,6 +55,7 @@ final class RequestMetrics {
   private final Route unmatched;
 
   /**
+   * @param registry where to record; null: nothing is recorded (only {@link #route} is used)
    * @param patterns the route table's path patterns as given to the routing (e.g. {@code
    *     /api/v0/user/api-tokens/{+id}})
    */
@@ -84,6 +85,9 @@ final class RequestMetrics {
    * @param pattern the path pattern of the route that matched, null when none did
    */
   void record(String method, String pattern, int status, long nanos) {
+    if (registry == null) {
+      return;
+    }
     Route route = pattern == null ? unmatched : byPattern.getOrDefault(pattern, unmatched);
     int m = methodIndex(method);
     route.duration(m).record(nanos, TimeUnit.NANOSECONDS);

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Info;
@@ -21,11 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
- * The process's meters and their Prometheus exposition. Everything that measures gets {@link
- * #registry()}; only when metrics are on ({@code --metrics-address}) is it a Prometheus registry,
- * with the JVM's memory, GC, thread, class-loading, CPU and uptime meters and {@code
- * harmont_build_info}. Off, it is an empty composite registry whose meters record nothing, so the
- * code that measures is the same either way and costs next to nothing.
+ * The process's meters and their Prometheus exposition. When metrics are on ({@code
+ * --metrics-address}) everything that measures gets {@link #registry()}, a Prometheus registry with
+ * the JVM's memory, GC, thread, class-loading, CPU and uptime meters and {@code
+ * harmont_build_info}. Off, there is no registry at all and the code that would measure skips it,
+ * so nothing is added to a request.
  *
  * <p>It does not choose what to measure (the HTTP edge, the account service, the store do) nor
  * where it is served: {@link #routing()} is mounted by the server on a listener of its own, never
@@ -48,9 +47,9 @@ public final class Metrics implements AutoCloseable {
     this.gc = gc;
   }
 
-  /** Nothing is kept: meters registered here record nothing. */
+  /** Metrics off: no registry. */
   public static Metrics off() {
-    return new Metrics(new CompositeMeterRegistry(), null, null);
+    return new Metrics(null, null, null);
   }
 
   /** A Prometheus registry with the JVM's meters and the build's version. */
@@ -78,6 +77,7 @@ public final class Metrics implements AutoCloseable {
     return prometheus != null;
   }
 
+  /** Where to register meters; null when metrics are off. */
   public MeterRegistry registry() {
     return registry;
   }
@@ -127,6 +127,8 @@ public final class Metrics implements AutoCloseable {
     if (gc != null) {
       gc.close();
     }
-    registry.close();
+    if (registry != null) {
+      registry.close();
+    }
   }
 }
