@@ -13,7 +13,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Runs around every routed request, once: assigns the request id, sets the headers every response
- * carries, and writes the access-log line (method, path, status, latency, request id; never
+ * carries, and when the answer goes out counts it ({@link RequestMetrics}) and hands its access-log
+ * line to {@link AccessLog} (method, path, route template, status, latency, request id; never
  * headers, bodies or query strings, which could hold credentials).
  */
 final class EdgeFilter implements Filter {
