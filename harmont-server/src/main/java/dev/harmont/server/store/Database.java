@@ -2,6 +2,7 @@ package dev.harmont.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.TokenStore;
@@ -313,12 +314,23 @@ public final class Database implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
     JdbcTarget target = JdbcTarget.of(settings);
-    config.setJdbcUrl(target.url());
-    if (target.user() != null) {
-      config.setUsername(target.user());
-    }
-    if (target.password() != null) {
-      config.setPassword(target.password());
+    boolean postgres = Dialect.forUrl(target.url()) == Dialect.POSTGRESQL;
+    if (postgres) {
+      config.setDataSource(
+          new FailoverDataSource(
+              new DriverDataSource(
+                  target.url(), null, driverProperties, target.user(), target.password())));
+      // Drop connections that failed a write as read-only (see SqlErrors.ReadOnlyEviction).
+      config.setExceptionOverride(new SqlErrors.ReadOnlyEviction());
+    } else {
+      config.setJdbcUrl(target.url());
+      config.setDataSourceProperties(driverProperties);
+      if (target.user() != null) {
+        config.setUsername(target.user());
+      }
+      if (target.password() != null) {
+        config.setPassword(target.password());
+      }
     }
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(Math.min(1, size));
@@ -326,10 +338,6 @@ public final class Database implements AutoCloseable {
     config.setValidationTimeout(1000);
     // Start even when the database is down: requests then answer 503 until it is back.
     config.setInitializationFailTimeout(-1);
-    config.setDataSourceProperties(driverProperties);
-    if (Dialect.forUrl(target.url()) == Dialect.POSTGRESQL) {
-      config.setExceptionOverride(new SqlErrors.ReadOnlyEviction());
-    }
     return new HikariDataSource(config);
   }
 
