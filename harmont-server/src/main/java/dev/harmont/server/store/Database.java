@@ -253,15 +253,16 @@ public final class Database implements AutoCloseable {
   }
 
   private void probe(CompletableFuture<Boolean> result) {
-    String problem;
+    String problem = "the readiness probe failed";
     String detail = "";
     try (Connection c = reads.getConnection()) {
       problem = dialect == Dialect.POSTGRESQL ? postgresCannotWrite(c) : sqliteCannotAnswer(c);
     } catch (SQLException | RuntimeException e) {
       problem = "the database does not answer";
       detail = " (" + e.getMessage() + ")";
+    } finally {
+      result.complete(problem == null); // whatever happened: /readyz never waits on nothing
     }
-    result.complete(problem == null);
     logChange(problem, detail);
   }
 
