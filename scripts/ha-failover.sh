@@ -6,8 +6,10 @@
 #      monitor settings that bound the failover time;
 #   2. starts two `harmont serve` nodes on the multi-host URL
 #      jdbc:postgresql://127.0.0.1:P1,127.0.0.1:P2/harmont?targetServerType=primary
-#      behind nginx (its own configuration, upstream of both nodes, --trusted-proxies 127.0.0.1);
-#   3. runs clients creating and revoking keys through nginx (scripts/HaFailoverClient.java), and
+#      behind nginx (its own configuration, upstream of both nodes, --trusted-proxies 127.0.0.1),
+#      or HAProxy with health checks on /readyz (HA_BALANCER=haproxy);
+#   3. runs clients creating and revoking keys through the balancer (scripts/HaFailoverClient.java),
+#      and
 #      kill -9s the primary's postgres and its keeper while they run;
 #   4. reports the keys acknowledged before/after, the time until writes succeed again, the answers
 #      seen during the failover, and whether every acknowledged key authenticates and every revoked
@@ -18,11 +20,12 @@
 # set-up failed. Everything it starts is stopped and its directory removed on exit, whatever
 # happens. Needs root (for the `postgres` user and apt-get) or passwordless sudo.
 #
-# Environment: HA_CLIENTS (4), HA_BEFORE_SECONDS (8), HA_AFTER_SECONDS (8), HA_TARGET_SECONDS (15),
+# Environment: HA_BALANCER (nginx or haproxy), HA_CLIENTS (4), HA_BEFORE_SECONDS (8), HA_AFTER_SECONDS (8), HA_TARGET_SECONDS (15),
 # HA_KEEP=1 keeps the temporary directory (logs) for a look afterwards.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+balancer=${HA_BALANCER:-nginx}
 clients=${HA_CLIENTS:-4}
 before=${HA_BEFORE_SECONDS:-8}
 after=${HA_AFTER_SECONDS:-8}
@@ -57,7 +60,11 @@ fi
 
 missing=()
 command -v pg_autoctl >/dev/null || missing+=(postgresql-15-auto-failover)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+case "$balancer" in
+  nginx) command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light) ;;
+  haproxy) command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy) ;;
+  *) fail "HA_BALANCER must be nginx or haproxy, not '$balancer'" ;;
+esac
 command -v ss >/dev/null || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
@@ -66,6 +73,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     fail "could not install ${missing[*]}"
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$PGBIN/pg_ctl" ] || fail "no PostgreSQL server binaries under /usr/lib/postgresql"
 id postgres >/dev/null 2>&1 || fail "no postgres user (the postgresql packages create it)"
@@ -81,7 +89,7 @@ java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC 
 # --- clean-up, whatever happens ---------------------------------------------------------------
 work=$(mktemp -d /tmp/harmont-ha.XXXXXX)
 chmod 755 "$work"
-mkdir -p "$work/pg" "$work/pg/xdg/config" "$work/pg/xdg/data" "$work/pg/xdg/run" "$work/nginx"
+mkdir -p "$work/pg" "$work/pg/xdg/config" "$work/pg/xdg/data" "$work/pg/xdg/run" "$work/nginx" "$work/haproxy"
 "${SUDO[@]}" chown -R postgres "$work/pg"
 chmod 700 "$work/pg/xdg/run"
 # pg_autoctl keeps state files under XDG folders: inside the work dir, not in postgres's home.
@@ -223,7 +231,7 @@ sync_names=$("$PGBIN/psql" -X -At -h 127.0.0.1 -p "$P1" -U postgres -d harmont \
 say "formation ready: n1 primary, n2 secondary; synchronous_standby_names = '$sync_names'"
 [ -n "$sync_names" ] || fail "the standby is not synchronous"
 
-# --- 2. two harmont nodes behind nginx --------------------------------------------------------
+# --- 2. two harmont nodes behind the balancer ----------------------------------------------------
 url="jdbc:postgresql://127.0.0.1:$P1,127.0.0.1:$P2/harmont?targetServerType=primary"
 db_flags=(--database-url "$url" --database-user postgres)
 owner=$("${java[@]}" -jar "$jar" admin create-user --email ha@example.org --name 'HA test' \
@@ -244,7 +252,8 @@ for node in 1 2; do
   wait_for 60 "harmont node $node" curl -fsS "http://127.0.0.1:${!port_var}/readyz"
 done
 
-cat >"$work/nginx/nginx.conf" <<CONF
+if [ "$balancer" = nginx ]; then
+  cat >"$work/nginx/nginx.conf" <<CONF
 daemon off;
 worker_processes 1;
 pid $work/nginx/nginx.pid;
@@ -275,25 +284,55 @@ http {
   }
 }
 CONF
-start_bg "$work/nginx/stderr.log" "$NGINX" -p "$work/nginx" -e "$work/nginx/error.log" \
-  -c "$work/nginx/nginx.conf"
-wait_for 30 "nginx" curl -fsS "http://127.0.0.1:$NG/readyz"
-say "harmont nodes on $H1 and $H2 (pids ${node_pid[1]} ${node_pid[2]}), nginx on $NG"
+  start_bg "$work/nginx/stderr.log" "$NGINX" -p "$work/nginx" -e "$work/nginx/error.log" \
+    -c "$work/nginx/nginx.conf"
+else
+  # Active checks on /readyz: a node that cannot write is taken out. The backup servers have no
+  # check and are used only when no node is ready (a database failover): clients then get
+  # Harmont's 503 envelope with Retry-After rather than HAProxy's own 503 page.
+  cat >"$work/haproxy/haproxy.cfg" <<CONF
+global
+  maxconn 512
+  pidfile $work/haproxy/haproxy.pid
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  option forwardfor
+  option http-keep-alive
+backend harmont
+  option httpchk GET /readyz
+  http-check expect status 200
+  default-server inter 1s fall 2 rise 2
+  server n1 127.0.0.1:$H1 check
+  server n2 127.0.0.1:$H2 check
+  server n1-last-resort 127.0.0.1:$H1 backup
+  server n2-last-resort 127.0.0.1:$H2 backup
+frontend api
+  bind 127.0.0.1:$NG
+  default_backend harmont
+CONF
+  "$HAPROXY" -c -q -f "$work/haproxy/haproxy.cfg" || fail "haproxy rejects its configuration"
+  start_bg "$work/haproxy/stderr.log" "$HAPROXY" -db -f "$work/haproxy/haproxy.cfg"
+fi
+wait_for 30 "$balancer" curl -fsS "http://127.0.0.1:$NG/readyz"
+say "harmont nodes on $H1 and $H2 (pids ${node_pid[1]} ${node_pid[2]}), $balancer on $NG"
 
-# --- 3. clients through nginx, and the kill -------------------------------------------------
+# --- 3. clients through the balancer, and the kill -------------------------------------------------
 primary=$(monitor_sql "SELECT nodename FROM pgautofailover.node WHERE reportedstate = 'primary'")
 [ "$primary" = n1 ] || fail "expected n1 to be the primary, found '$primary'"
 postmaster=$(head -n 1 "$work/pg/$primary/postmaster.pid")
 # The kill: the primary's keeper and its postgres (postmaster and every backend), all at once.
 cat >"$work/kill.sh" <<KILL
 descendants() { local c; for c in \$(ps -o pid= --ppid "\$1"); do echo "\$c"; descendants "\$c"; done; }
-pids="${keeper_pid[$primary]} $postmaster \$(descendants ${keeper_pid[$primary]}) \$(descendants $postmaster)"
+pids=\$(printf '%s\\n' ${keeper_pid[$primary]} $postmaster \$(descendants ${keeper_pid[$primary]}) \$(descendants $postmaster) | sort -u | tr '\\n' ' ')
 kill -9 \$pids
 date +%s%3N
-echo "\$(date +%H:%M:%S.%3N) ha-failover: kill -9 of the primary's keeper and postgres:" \$pids >&2
+echo "\$(date +%H:%M:%S.%3N) ha-failover: kill -9 of the primary's keeper and postgres: \$(echo \$pids | wc -w) processes" >&2
 KILL
 kill_cmd="${SUDO[*]} bash $work/kill.sh"
-say "clients: $clients through nginx; kill -9 of the primary ($primary) after ${before} s"
+say "clients: $clients through $balancer; kill -9 of the primary ($primary) after ${before} s"
 set +e
 "${java[@]}" -cp "$root/harmont-cli/target/libs/*" "$root/scripts/HaFailoverClient.java" \
   "http://127.0.0.1:$NG" "$owner" "http://127.0.0.1:$H1,http://127.0.0.1:$H2" "$kill_cmd" \
@@ -320,6 +359,10 @@ echo "monitor events of the failover:"
 monitor_sql "SELECT to_char(eventtime, 'HH24:MI:SS.MS') || '  ' || nodename || ': ' || reportedstate
              || ' -> ' || goalstate FROM pgautofailover.event
              WHERE eventtime > now() - interval '90 seconds' ORDER BY eventid" | tail -n 12 | sed 's/^/  /'
+if [ "$balancer" = haproxy ]; then
+  echo "haproxy health checks on /readyz (server state changes):"
+  grep -Eo '(Backup )?Server harmont/[a-z0-9-]+ is (DOWN|UP)[^,]*' "$work/haproxy/stderr.log" | sed 's/^/  /' || true
+fi
 if [ "$verdict" -ne 0 ] || [ $restarted -ne 0 ]; then
   say "TARGET MISSED"
   exit 1
