@@ -170,6 +170,8 @@ pick_ports() {
   H2=$(free_port)
   used_ports="$used_ports$H2 "
   NG=$(free_port)
+  used_ports="$used_ports$NG "
+  ST=$(free_port)
 }
 pick_ports
 
@@ -312,6 +314,10 @@ backend harmont
 frontend api
   bind 127.0.0.1:$NG
   default_backend harmont
+frontend stats
+  bind 127.0.0.1:$ST
+  stats enable
+  stats uri /stats
 CONF
   "$HAPROXY" -c -q -f "$work/haproxy/haproxy.cfg" || fail "haproxy rejects its configuration"
   start_bg "$work/haproxy/stderr.log" "$HAPROXY" -db -f "$work/haproxy/haproxy.cfg"
@@ -359,9 +365,14 @@ echo "monitor events of the failover:"
 monitor_sql "SELECT to_char(eventtime, 'HH24:MI:SS.MS') || '  ' || nodename || ': ' || reportedstate
              || ' -> ' || goalstate FROM pgautofailover.event
              WHERE eventtime > now() - interval '90 seconds' ORDER BY eventid" | tail -n 12 | sed 's/^/  /'
+for node in 1 2; do
+  port_var=H$node
+  echo "GET /readyz on harmont node $node afterwards: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${!port_var}/readyz")"
+done
 if [ "$balancer" = haproxy ]; then
-  echo "haproxy health checks on /readyz (server state changes):"
-  grep -Eo '(Backup )?Server harmont/[a-z0-9-]+ is (DOWN|UP)[^,]*' "$work/haproxy/stderr.log" | sed 's/^/  /' || true
+  echo "haproxy health checks on /readyz (state changes, then each server's state now):"
+  grep -Eo 'Server harmont/[a-z0-9-]+ is (DOWN|UP)[^,]*' "$work/haproxy/stderr.log" | sed 's/^/  /' || true
+  curl -s "http://127.0.0.1:$ST/stats;csv" | awk -F, '$1 == "harmont" && $2 != "BACKEND" { print "  " $2 ": " $18 }'
 fi
 if [ "$verdict" -ne 0 ] || [ $restarted -ne 0 ]; then
   say "TARGET MISSED"
