@@ -304,8 +304,12 @@ defaults
   option forwardfor
   option http-keep-alive
 backend harmont
-  option httpchk GET /readyz
+  # HTTP/1.1: the server does not answer HTTP/1.0 requests (HAProxy's default check).
+  option httpchk
+  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host harmont
   http-check expect status 200
+  # /readyz answers within 2 s even when the database does not: wait for that answer.
+  timeout check 3s
   default-server inter 1s fall 2 rise 2
   server n1 127.0.0.1:$H1 check
   server n2 127.0.0.1:$H2 check
