@@ -9,8 +9,7 @@
 #      behind nginx (its own configuration, upstream of both nodes, --trusted-proxies 127.0.0.1),
 #      or HAProxy with health checks on /readyz (HA_BALANCER=haproxy);
 #   3. runs clients creating and revoking keys through the balancer (scripts/HaFailoverClient.java),
-#      and
-#      kill -9s the primary's postgres and its keeper while they run;
+#      and kill -9s the primary's postgres and its keeper while they run;
 #   4. reports the keys acknowledged before/after, the time until writes succeed again, the answers
 #      seen during the failover, and whether every acknowledged key authenticates and every revoked
 #      key stays revoked on both nodes, asked directly.
@@ -20,8 +19,8 @@
 # set-up failed. Everything it starts is stopped and its directory removed on exit, whatever
 # happens. Needs root (for the `postgres` user and apt-get) or passwordless sudo.
 #
-# Environment: HA_BALANCER (nginx or haproxy), HA_CLIENTS (4), HA_BEFORE_SECONDS (8), HA_AFTER_SECONDS (8), HA_TARGET_SECONDS (15),
-# HA_KEEP=1 keeps the temporary directory (logs) for a look afterwards.
+# Environment: HA_BALANCER (nginx or haproxy), HA_CLIENTS (4), HA_BEFORE_SECONDS (8),
+# HA_AFTER_SECONDS (8), HA_TARGET_SECONDS (15); HA_KEEP=1 keeps the temporary directory (logs).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -59,23 +58,28 @@ else
 fi
 
 missing=()
-command -v pg_autoctl >/dev/null || missing+=(postgresql-15-auto-failover)
+# pg_auto_failover's Debian package for PostgreSQL 15 (its extension is built for that major).
+PG_MAJOR=15
+[ -x /usr/bin/pg_autoctl ] && [ -x "/usr/lib/postgresql/$PG_MAJOR/bin/pg_ctl" ] ||
+  missing+=("postgresql-$PG_MAJOR-auto-failover")
 case "$balancer" in
   nginx) command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light) ;;
   haproxy) command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy) ;;
   *) fail "HA_BALANCER must be nginx or haproxy, not '$balancer'" ;;
 esac
 command -v ss >/dev/null || missing+=(iproute2)
+command -v curl >/dev/null || missing+=(curl)
+command -v pgrep >/dev/null || missing+=(procps)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   "${SUDO[@]}" apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq "${missing[@]}" >&2 ||
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 ||
     fail "could not install ${missing[*]}"
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$PGBIN/pg_ctl" ] || fail "no PostgreSQL server binaries under /usr/lib/postgresql"
+PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+[ -x "$PGBIN/pg_ctl" ] || fail "no PostgreSQL $PG_MAJOR server binaries in $PGBIN"
 id postgres >/dev/null 2>&1 || fail "no postgres user (the postgresql packages create it)"
 
 # shellcheck source=scripts/jdk.sh
