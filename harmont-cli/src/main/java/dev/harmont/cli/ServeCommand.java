@@ -118,10 +118,22 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "MILLIS",
       defaultValue = "1000",
       description =
-          "How long a validated token is served from memory; also how long other nodes may still"
-              + " accept a key revoked on this one (env HARMONT_AUTH_CACHE_TTL_MS; 0 = off;"
+          "How long a validated token is served from memory without notifications (SQLite, or"
+              + " PostgreSQL while this node is not listening); also how long a key revoked"
+              + " elsewhere may still be accepted then (env HARMONT_AUTH_CACHE_TTL_MS; 0 = off;"
               + " default: ${DEFAULT-VALUE}).")
   long authCacheTtlMillis;
+
+  @Option(
+      names = "--auth-cache-notified-ttl-ms",
+      paramLabel = "MILLIS",
+      defaultValue = "60000",
+      description =
+          "PostgreSQL: how long a validated token is served from memory while this node listens"
+              + " for every node's revocations (LISTEN/NOTIFY; they then reach it within"
+              + " milliseconds) (env HARMONT_AUTH_CACHE_NOTIFIED_TTL_MS; not above"
+              + " --auth-cache-ttl-ms, e.g. 0 = no listening; default: ${DEFAULT-VALUE}).")
+  long authCacheNotifiedTtlMillis;
 
   ServeCommand(CliContext context) {
     this.context = context;
@@ -154,6 +166,7 @@ final class ServeCommand implements Callable<Integer> {
             .withAuthCache(
                 new AuthCacheSettings(
                     Duration.ofMillis(authCacheTtlMillis),
+                    Duration.ofMillis(authCacheNotifiedTtlMillis),
                     AuthCacheSettings.DEFAULTS.maxEntries()));
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);

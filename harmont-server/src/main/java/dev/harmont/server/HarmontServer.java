@@ -1,13 +1,17 @@
 package dev.harmont.server;
 
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.http.HttpApi;
+import dev.harmont.server.store.ChangeListener;
 import dev.harmont.server.store.Database;
+import dev.harmont.server.store.Dialect;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +30,18 @@ public final class HarmontServer implements AutoCloseable {
   private final URI baseUri;
 
   private final ExecutorService background;
+  // PostgreSQL with notifications on: the dedicated listening connection; else null.
+  private final ChangeListener listener;
 
   private HarmontServer(
       Database database,
       AccountService accounts,
       WebServer web,
       URI baseUri,
-      ExecutorService background) {
+      ExecutorService background,
+      ChangeListener listener) {
     this.background = background;
+    this.listener = listener;
     this.database = database;
     this.accounts = accounts;
     this.web = web;
@@ -54,7 +62,13 @@ public final class HarmontServer implements AutoCloseable {
   public static HarmontServer start(ServerConfig config) {
     Database database = Database.open(config.database());
     ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    ChangeListener listener = null;
     try {
+      // Only PostgreSQL tells nodes about each other's changes; on SQLite entries live the short
+      // TTL, the bound for a change made by an admin command in another process.
+      boolean notified = database.dialect() == Dialect.POSTGRESQL && config.authCache().notified();
+      AuthCacheSettings cache =
+          notified ? config.authCache() : config.authCache().withoutNotifications();
       AccountService accounts =
           new AccountService(
               database.users(),
@@ -62,8 +76,13 @@ public final class HarmontServer implements AutoCloseable {
               config.clock(),
               new SecureRandom(),
               config.limits().account(),
-              config.authCache(),
+              cache,
               background);
+      if (notified) {
+        listener =
+            ChangeListener.start(
+                database, accounts.cacheInvalidations(), cache.ttl(), config.clock());
+      }
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
       HttpApi api = new HttpApi(accounts, config, docBase::get, database::isReady);
       WebServer web =
@@ -92,8 +111,11 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      return new HarmontServer(database, accounts, web, base, background);
+      return new HarmontServer(database, accounts, web, base, background, listener);
     } catch (RuntimeException e) {
+      if (listener != null) {
+        listener.close();
+      }
       background.shutdownNow();
       database.close();
       throw e;
@@ -120,6 +142,11 @@ public final class HarmontServer implements AutoCloseable {
     return database;
   }
 
+  /** The connection listening for other nodes' changes; empty on SQLite or with them off. */
+  public Optional<ChangeListener> changeListener() {
+    return Optional.ofNullable(listener);
+  }
+
   @Override
   public void close() {
     try {
@@ -130,6 +157,9 @@ public final class HarmontServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (listener != null) {
+        listener.close();
+      }
       database.close();
     }
   }

@@ -48,6 +48,10 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource writes;
   // SQLite only: the one thread that writes, committing waiting writes together.
   private final SqliteWriter sqliteWriter;
+  // PostgreSQL only: where the dedicated listening connection goes (see openListenerConnection).
+  private final JdbcTarget target;
+  // Set once migrated: the schema's channel on PostgreSQL, nothing on SQLite.
+  private volatile ChangeNotices notices = ChangeNotices.none();
   // The readiness probe in flight, shared by every /readyz that arrives while it runs.
   private final AtomicReference<CompletableFuture<Boolean>> readyProbe =
       new AtomicReference<>(CompletableFuture.completedFuture(false));
@@ -56,8 +60,10 @@ public final class Database implements AutoCloseable {
       Dialect dialect,
       HikariDataSource reads,
       HikariDataSource writes,
-      SqliteSynchronous synchronous) {
+      SqliteSynchronous synchronous,
+      JdbcTarget target) {
     this.dialect = dialect;
+    this.target = target;
     this.reads = reads;
     this.writes = writes;
     this.sqliteWriter =
@@ -98,16 +104,20 @@ public final class Database implements AutoCloseable {
             HikariDataSource writer = pool(settings, "harmont-sqlite-writer", 1, sqliteProps(true));
             HikariDataSource reader =
                 pool(settings, "harmont-sqlite-reader", settings.poolSize(), sqliteProps(false));
-            yield new Database(dialect, reader, writer, settings.sqliteSynchronous());
+            yield new Database(dialect, reader, writer, settings.sqliteSynchronous(), null);
           }
           case POSTGRESQL -> {
             HikariDataSource both =
                 pool(settings, "harmont-postgresql", settings.poolSize(), postgresProps());
-            yield new Database(dialect, both, both, settings.sqliteSynchronous());
+            yield new Database(
+                dialect, both, both, settings.sqliteSynchronous(), JdbcTarget.of(settings));
           }
         };
     try {
       db.migrate();
+      if (dialect == Dialect.POSTGRESQL) {
+        db.notices = ChangeNotices.forSchema(db.currentSchema());
+      }
     } catch (RuntimeException e) {
       db.close();
       throw unreachable(e, settings).orElseThrow(() -> e);
@@ -174,8 +184,46 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private String currentSchema() {
+    try (Connection c = writes.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+      rs.next();
+      String schema = rs.getString(1);
+      return schema == null ? "" : schema;
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e);
+    }
+  }
+
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** What writes send to every node's authentication cache. */
+  ChangeNotices notices() {
+    return notices;
+  }
+
+  /**
+   * A connection of its own (not from the pool) for {@link ChangeListener}, named {@code
+   * applicationName} in {@code pg_stat_activity}, in auto-commit mode.
+   */
+  Connection openListenerConnection(String applicationName, Duration socketTimeout)
+      throws SQLException {
+    if (target == null) {
+      throw new IllegalStateException("only PostgreSQL has a listener");
+    }
+    Properties p = postgresProps();
+    p.setProperty("ApplicationName", applicationName);
+    p.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+    if (target.user() != null) {
+      p.setProperty("user", target.user());
+    }
+    if (target.password() != null) {
+      p.setProperty("password", target.password());
+    }
+    return new org.postgresql.Driver().connect(target.url(), p);
   }
 
   public UserStore users() {
