@@ -84,6 +84,7 @@ public final class ChangeListener implements AutoCloseable {
   private void run() {
     long backoff = MIN_BACKOFF.toNanos();
     boolean everConnected = false;
+    boolean warned = false; // once per outage, not at every attempt
     while (!closed) {
       try (Connection c = database.openListenerConnection(applicationName, SOCKET_TIMEOUT)) {
         connection = c;
@@ -95,6 +96,7 @@ public final class ChangeListener implements AutoCloseable {
           LOG.log(Level.INFO, "listening for changes again; the authentication cache was emptied");
         }
         everConnected = true;
+        warned = false;
         backoff = MIN_BACKOFF.toNanos();
         serve(c);
       } catch (SQLException | RuntimeException e) {
@@ -103,10 +105,11 @@ public final class ChangeListener implements AutoCloseable {
           return;
         }
         LOG.log(
-            Level.WARNING,
+            warned ? Level.DEBUG : Level.WARNING,
             "not listening for changes ("
                 + e.getMessage()
                 + "); other nodes' revocations show within the short cache TTL until it reconnects");
+        warned = true;
       } finally {
         connection = null;
       }
