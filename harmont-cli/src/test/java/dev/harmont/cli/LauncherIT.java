@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harmont.server.testing.Api;
+import dev.harmont.server.testing.PathWithout;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT {
   private static final Path JAR = Path.of("target", "harmont.jar");
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://[^\\s\"]+)");
 
   @TempDir Path dataDir;
 
@@ -95,6 +101,61 @@ class LauncherIT {
     } finally {
       server.destroyForcibly();
       server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * {@code HARMONT_LOG_FORMAT=json} and {@code HARMONT_METRICS_ADDRESS}: every line on stderr is a
+   * JSON object (start-up messages, access lines, shutdown) without the key, and the metrics
+   * listener counts the requests by route.
+   */
+  @Test
+  void serveWithJsonLogsAndAMetricsListener() throws Exception {
+    Path log = dataDir.resolve("serve.log");
+    ProcessBuilder builder =
+        harmont("serve", "--port", "0").redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("HARMONT_LOG_FORMAT", "json");
+    builder.environment().put("HARMONT_METRICS_ADDRESS", "127.0.0.1:0");
+    Process server = builder.start();
+    try {
+      URI base = awaitListening(log, server);
+      Matcher metrics =
+          awaitLog(
+              log, server, Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)"));
+      String key = createUser("json@example.org", "Jay");
+      Api api = new Api(base);
+      assertThat(api.get("/api/v0/user?token=" + key, key).status()).isEqualTo(200);
+      awaitLog(log, server, Pattern.compile("\"route\":\"/api/v0/user\""));
+
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        String scrape =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(scrape)
+            .contains(
+                "harmont_http_requests_total{method=\"GET\",route=\"/api/v0/user\",status=\"200\"} 1")
+            .contains("harmont_build_info{version=");
+      }
+      assertThat(api.get("/metrics", null).status()).isEqualTo(404);
+
+      server.destroy(); // SIGTERM
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      List<String> lines = Files.readAllLines(log);
+      assertThat(lines).isNotEmpty();
+      ObjectMapper json = new ObjectMapper();
+      for (String line : lines) {
+        JsonNode object = json.readTree(line);
+        assertThat(object.isObject()).as(line).isTrue();
+        assertThat(object.has("time") && object.has("level") && object.has("message"))
+            .as(line)
+            .isTrue();
+        assertThat(line).doesNotContain(key);
+      }
+      assertThat(String.join("\n", lines)).contains("shutting down");
+    } finally {
+      server.destroyForcibly();
     }
   }
 
@@ -213,6 +274,56 @@ class LauncherIT {
               "user sdk@example.org", "renamed Standalone", "keys 2", "logged out", "deleted");
     } finally {
       server.destroyForcibly();
+    }
+  }
+
+  /**
+   * The Maven Wrapper from a fresh clone of the committed repository: its files are committed and
+   * executable, {@code ./mvnw -v} runs with a JDK and no Maven, and the scripts build with it when
+   * there is no {@code mvn} on PATH (and with {@code mvn} when there is).
+   */
+  @Test
+  void aFreshCloneBuildsWithTheMavenWrapperWhenThereIsNoMaven(@TempDir Path clone)
+      throws Exception {
+    Path repository = Path.of("").toAbsolutePath().getParent();
+    String head = run(repository, Map.of(), "git", "rev-parse", "HEAD").strip();
+    run(repository, Map.of(), "git", "clone", "--quiet", "--no-checkout", ".", clone.toString());
+    run(clone, Map.of(), "git", "checkout", "--quiet", head);
+    assertThat(clone.resolve("mvnw")).isExecutable();
+    assertThat(clone.resolve(".mvn/wrapper/maven-wrapper.properties")).isRegularFile();
+
+    try (PathWithout path = PathWithout.javaOrMaven()) {
+      Map<String, String> jdkOnly =
+          Map.of("PATH", path.value(), "JAVA_HOME", System.getProperty("java.home"));
+      assertThat(run(clone, jdkOnly, "./mvnw", "-v")).contains("Apache Maven 3.9.");
+
+      String chosen =
+          ". scripts/jdk.sh && harmont_find_jdk && harmont_require_maven && echo $HARMONT_MVN";
+      assertThat(run(clone, jdkOnly, "bash", "-c", chosen).strip())
+          .isEqualTo(clone.resolve("mvnw").toString());
+      Map<String, String> withMaven = new HashMap<>(jdkOnly);
+      withMaven.put("PATH", System.getenv("PATH"));
+      if (!run(clone, withMaven, "bash", "-c", "command -v mvn || true").isBlank()) {
+        assertThat(run(clone, withMaven, "bash", "-c", chosen).strip()).isEqualTo("mvn");
+      }
+    }
+  }
+
+  /** Runs {@code command} in {@code dir} with {@code env} added; returns its stdout. */
+  private static String run(Path dir, Map<String, String> env, String... command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().putAll(env);
+    Path err = Files.createTempFile("harmont-launcher-", ".err");
+    try {
+      Process process = builder.redirectError(err.toFile()).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue())
+          .as("%s: %s%s", String.join(" ", command), out, Files.readString(err))
+          .isZero();
+      return out;
+    } finally {
+      Files.deleteIfExists(err);
     }
   }
 

@@ -54,6 +54,7 @@ final class AuthCache implements AuthCacheInvalidations {
                     (notified ? settings.notifiedTtl() : settings.ttl()).toNanos(),
                     TimeUnit.NANOSECONDS)
                 .ticker(ticker)
+                .recordStats() // LongAdders: no lock on the request path
                 .build()
             : null;
   }
@@ -92,6 +93,14 @@ final class AuthCache implements AuthCacheInvalidations {
     }
     Entry entry = new Entry(who, before.nanos());
     entries.asMap().compute(hash, (k, old) -> epoch.get() == before.epoch() ? entry : old);
+  }
+
+  long hits() {
+    return entries == null ? 0 : entries.stats().hitCount();
+  }
+
+  long misses() {
+    return entries == null ? 0 : entries.stats().missCount();
   }
 
   long size() {
