@@ -221,3 +221,55 @@ healthz_vs_user() {
   echo "ratio user/healthz before (cache off): $(ratio "$(median before-user)" "$(median before-healthz)")"
   echo "ratio user/healthz after  (cache on):  $(ratio "$(median after-user)" "$(median after-healthz)")"
 }
+
+# healthz_vs_user_alternated NAME DB_ARGS... : like healthz_vs_user, but both servers run at once
+# and every round measures before then after, so that a machine whose load changes during the run
+# (other jobs on it) weighs on both alike. The variants' flags come from BENCH_BEFORE (default
+# "--auth-cache-ttl-ms 0", the cache off) and BENCH_AFTER (default: none, the shipped defaults).
+# Requests pick one of BENCH_KEYS seeded keys at random (default 1; 100 keys per seeded user).
+healthz_vs_user_alternated() {
+  local name=$1
+  shift
+  local keys=${BENCH_KEYS:-1} variant r
+  local per_user=$((keys < 100 ? keys : 100))
+  local users=$(((keys + per_user - 1) / per_user))
+  log "seeding $keys keys ($users users x $per_user)"
+  seed "$@" --users "$users" --keys-per-user "$per_user" --tokens-per-user "$per_user" \
+    --prefix "$name" --tokens-out "$WORK/$name.keys" 2>"$WORK/seed-$name.log"
+  head -n "$keys" "$WORK/$name.keys" >"$WORK/$name.key"
+  local lua
+  lua=$(token_lua "$WORK/$name.key")
+  local -A url pid
+  for variant in before after; do
+    local extra
+    if [ "$variant" = before ]; then extra=${BENCH_BEFORE---auth-cache-ttl-ms 0}; else extra=${BENCH_AFTER:-}; fi
+    # shellcheck disable=SC2086 # the flags are words
+    start_server "$name-$variant" "$@" $extra
+    url[$variant]=$SERVER_URL
+    pid[$variant]=$SERVER_PID
+    echo "# $variant: ./harmont serve ... $extra"
+  done
+  for variant in before after; do
+    log "$name $variant: warming up ${url[$variant]}"
+    DURATION=${BENCH_WARMUP:-15s} run_wrk warmup "${url[$variant]}/healthz" >/dev/null
+    DURATION=${BENCH_WARMUP:-15s} run_wrk warmup "${url[$variant]}/api/v0/user" -s "$lua" >/dev/null
+  done
+  for r in $(seq 1 "$ROUNDS"); do
+    for variant in before after; do
+      trim_logs
+      run_wrk "$variant-healthz" "${url[$variant]}/healthz"
+      trim_logs
+      run_wrk "$variant-user" "${url[$variant]}/api/v0/user" -s "$lua"
+    done
+    echo "# load average after round $r: $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
+  for variant in before after; do
+    echo "$variant: RSS after the runs $(rss_mb "${pid[$variant]}") MB"
+    stop_server "${pid[$variant]}"
+  done
+  echo
+  summary before-healthz before-user after-healthz after-user
+  echo
+  echo "ratio user/healthz before: $(ratio "$(median before-user)" "$(median before-healthz)")"
+  echo "ratio user/healthz after:  $(ratio "$(median after-user)" "$(median after-healthz)")"
+}

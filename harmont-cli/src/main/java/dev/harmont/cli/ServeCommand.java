@@ -123,8 +123,9 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "MILLIS",
       defaultValue = "1000",
       description =
-          "How long a validated token is served from memory; also how long other nodes may still"
-              + " accept a key revoked on this one (env HARMONT_AUTH_CACHE_TTL_MS; 0 = off;"
+          "How long a validated token is served from memory without notifications (SQLite, or"
+              + " PostgreSQL while this node is not listening); also how long a key revoked"
+              + " elsewhere may still be accepted then (env HARMONT_AUTH_CACHE_TTL_MS; 0 = off;"
               + " default: ${DEFAULT-VALUE}).")
   long authCacheTtlMillis;
 
@@ -137,6 +138,17 @@ final class ServeCommand implements Callable<Integer> {
           "Lifetime of a web console sign-in, such as 30m, 12h or 7d, from 1m to 30d (env"
               + " HARMONT_SESSION_TTL; default: ${DEFAULT-VALUE}).")
   Duration sessionTtl;
+
+  @Option(
+      names = "--auth-cache-notified-ttl-ms",
+      paramLabel = "MILLIS",
+      defaultValue = "60000",
+      description =
+          "PostgreSQL: how long a validated token is served from memory while this node listens"
+              + " for every node's revocations (LISTEN/NOTIFY; they then reach it within"
+              + " milliseconds) (env HARMONT_AUTH_CACHE_NOTIFIED_TTL_MS; not above"
+              + " --auth-cache-ttl-ms, e.g. 0 = no listening; default: ${DEFAULT-VALUE}).")
+  long authCacheNotifiedTtlMillis;
 
   @Option(
       names = "--metrics-address",
@@ -203,7 +215,9 @@ final class ServeCommand implements Callable<Integer> {
             .withCorsOrigins(trimmed(corsOrigins))
             .withAuthCache(
                 new AuthCacheSettings(
-                    Duration.ofMillis(authCacheTtlMillis), AuthCacheSettings.DEFAULTS.maxEntries()))
+                    Duration.ofMillis(authCacheTtlMillis),
+                    Duration.ofMillis(authCacheNotifiedTtlMillis),
+                    AuthCacheSettings.DEFAULTS.maxEntries()))
             .withSessionTtl(sessionTtl)
             .withMetricsAddress(metricsAddress);
     HarmontServer server = HarmontServer.start(config);

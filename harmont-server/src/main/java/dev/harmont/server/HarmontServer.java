@@ -1,18 +1,22 @@
 package dev.harmont.server;
 
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.observe.AuthMetrics;
 import dev.harmont.server.observe.Metrics;
+import dev.harmont.server.store.ChangeListener;
 import dev.harmont.server.store.Database;
+import dev.harmont.server.store.Dialect;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +38,8 @@ public final class HarmontServer implements AutoCloseable {
   private final URI baseUri;
 
   private final ExecutorService background;
+  // PostgreSQL with notifications on: the dedicated listening connection; else null.
+  private final ChangeListener listener;
   private final Metrics metrics;
 
   private HarmontServer(
@@ -43,8 +49,10 @@ public final class HarmontServer implements AutoCloseable {
       WebServer web,
       URI baseUri,
       ExecutorService background,
+      ChangeListener listener,
       Metrics metrics) {
     this.background = background;
+    this.listener = listener;
     this.metrics = metrics;
     this.database = database;
     this.accounts = accounts;
@@ -74,7 +82,13 @@ public final class HarmontServer implements AutoCloseable {
       throw e;
     }
     ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    ChangeListener listener = null;
     try {
+      // Only PostgreSQL tells nodes about each other's changes; on SQLite entries live the short
+      // TTL, the bound for a change made by an admin command in another process.
+      boolean notified = database.dialect() == Dialect.POSTGRESQL && config.authCache().notified();
+      AuthCacheSettings cache =
+          notified ? config.authCache() : config.authCache().withoutNotifications();
       // Off, no listener at all: not even the cost of a no-op call per authentication.
       AuthOutcome.Listener authOutcomes =
           metrics.enabled() ? new AuthMetrics(metrics.registry()) : AuthOutcome.Listener.NONE;
@@ -85,9 +99,14 @@ public final class HarmontServer implements AutoCloseable {
               config.clock(),
               new SecureRandom(),
               config.limits().account(),
-              config.authCache(),
+              cache,
               background,
               authOutcomes);
+      if (notified) {
+        listener =
+            ChangeListener.start(
+                database, accounts.cacheInvalidations(), cache.ttl(), config.clock());
+      }
       if (metrics.enabled()) {
         AuthMetrics.bindCache(metrics.registry(), accounts);
       }
@@ -148,8 +167,11 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      return new HarmontServer(database, accounts, links, web, base, background, metrics);
+      return new HarmontServer(database, accounts, links, web, base, background, listener, metrics);
     } catch (RuntimeException e) {
+      if (listener != null) {
+        listener.close();
+      }
       background.shutdownNow();
       database.close();
       metrics.close();
@@ -186,6 +208,11 @@ public final class HarmontServer implements AutoCloseable {
     return database;
   }
 
+  /** The connection listening for other nodes' changes; empty on SQLite or with them off. */
+  public Optional<ChangeListener> changeListener() {
+    return Optional.ofNullable(listener);
+  }
+
   @Override
   public void close() {
     try {
@@ -196,6 +223,9 @@ public final class HarmontServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (listener != null) {
+        listener.close();
+      }
       database.close();
       metrics.close();
     }

@@ -92,14 +92,15 @@ public final class AccountService {
     String hash = Secrets.hash(secret);
     Authenticated who = cache.get(hash);
     if (who == null) {
-      long epoch = cache.epoch();
+      AuthCache.Stamp before = cache.stamp();
       who = tokens.findByHash(hash).orElse(null);
       if (who == null) {
         outcomes.outcome(AuthOutcome.UNKNOWN);
         throw new HarmontException(ErrorCode.UNAUTHORIZED);
       }
-      cache.put(hash, who, epoch);
+      cache.put(hash, who, before);
     }
+    // Checked on every request, cached or not: no entry outlives its key's own expires_at.
     if (who.token().isExpiredAt(now)) {
       outcomes.outcome(AuthOutcome.EXPIRED);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
@@ -138,6 +139,22 @@ public final class AccountService {
         || c == '+'
         || c == '/'
         || c == '-';
+  }
+
+  /**
+   * Where the PostgreSQL listener passes on what other nodes changed (see {@link
+   * AuthCacheSettings#notifiedTtl}).
+   */
+  public AuthCacheInvalidations cacheInvalidations() {
+    return cache;
+  }
+
+  /**
+   * True while the authentication cache serves entries for the notified TTL: the listener confirmed
+   * less than one short TTL ago that it has heard every change.
+   */
+  public boolean cacheListening() {
+    return cache.listening();
   }
 
   /** Tokens held by the authentication cache now (for tests and metrics). */

@@ -9,9 +9,11 @@ final class ClockTicker {
   private ClockTicker() {}
 
   static Ticker of(Clock clock) {
-    return () -> {
-      Instant now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
+    return () -> nanos(clock.instant());
+  }
+
+  /** {@code instant} on the ticker's scale. */
+  static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }
 }

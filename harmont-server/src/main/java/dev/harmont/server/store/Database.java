@@ -61,6 +61,10 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource writes;
   // SQLite only: the one thread that writes, committing waiting writes together.
   private final SqliteWriter sqliteWriter;
+  // PostgreSQL only: where the dedicated listening connection goes (see openListenerConnection).
+  private final JdbcTarget target;
+  // Set once migrated: the schema's channel on PostgreSQL, nothing on SQLite.
+  private volatile ChangeNotices notices = ChangeNotices.none();
   // The newest readiness probe: shared by every /readyz that arrives while it runs, and its answer
   // reused for READINESS_REUSE after it started.
   private final AtomicReference<Probe> readyProbe =
@@ -78,8 +82,10 @@ public final class Database implements AutoCloseable {
       HikariDataSource reads,
       HikariDataSource writes,
       SqliteSynchronous synchronous,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      JdbcTarget target) {
     this.dialect = dialect;
+    this.target = target;
     this.reads = reads;
     this.writes = writes;
     this.sqliteWriter =
@@ -139,16 +145,20 @@ public final class Database implements AutoCloseable {
                     settings.poolSize(),
                     sqliteProps(false),
                     meters);
-            yield new Database(dialect, reader, writer, settings.sqliteSynchronous(), meters);
+            yield new Database(dialect, reader, writer, settings.sqliteSynchronous(), meters, null);
           }
           case POSTGRESQL -> {
             HikariDataSource both =
                 pool(settings, "harmont-postgresql", settings.poolSize(), postgresProps(), meters);
-            yield new Database(dialect, both, both, settings.sqliteSynchronous(), meters);
+            yield new Database(
+                dialect, both, both, settings.sqliteSynchronous(), meters, JdbcTarget.of(settings));
           }
         };
     try {
       db.migrate();
+      if (dialect == Dialect.POSTGRESQL) {
+        db.notices = ChangeNotices.forSchema(db.currentSchema());
+      }
     } catch (RuntimeException e) {
       db.close();
       throw unreachable(e, settings).orElseThrow(() -> e);
@@ -216,6 +226,18 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private String currentSchema() {
+    try (Connection c = writes.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+      rs.next();
+      String schema = rs.getString(1);
+      return schema == null ? "" : schema;
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e);
+    }
+  }
+
   /**
    * Refuses to start on a schema migrated by a newer build (a downgrade). Flyway alone would only
    * log a warning and carry on (its default {@code ignoreMigrationPatterns} is {@code *:future}),
@@ -250,6 +272,32 @@ public final class Database implements AutoCloseable {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** What writes send to every node's authentication cache. */
+  ChangeNotices notices() {
+    return notices;
+  }
+
+  /**
+   * A connection of its own (not from the pool) for {@link ChangeListener}, named {@code
+   * applicationName} in {@code pg_stat_activity}, in auto-commit mode.
+   */
+  Connection openListenerConnection(String applicationName, Duration socketTimeout)
+      throws SQLException {
+    if (target == null) {
+      throw new IllegalStateException("only PostgreSQL has a listener");
+    }
+    Properties p = postgresProps();
+    p.setProperty("ApplicationName", applicationName);
+    p.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+    if (target.user() != null) {
+      p.setProperty("user", target.user());
+    }
+    if (target.password() != null) {
+      p.setProperty("password", target.password());
+    }
+    return new org.postgresql.Driver().connect(target.url(), p);
   }
 
   public UserStore users() {

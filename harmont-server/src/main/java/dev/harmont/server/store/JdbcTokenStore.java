@@ -132,11 +132,14 @@ final class JdbcTokenStore implements TokenStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "DELETE FROM api_tokens WHERE id = ? AND user_id = ? AND kind = ?")) {
+                  "DELETE FROM api_tokens WHERE id = ? AND user_id = ? AND kind = ?"
+                      + " RETURNING token_hash")) {
             dialect.setUuid(ps, 1, tokenId);
             dialect.setUuid(ps, 2, userId);
             ps.setString(3, TokenKind.PERSONAL.dbValue());
-            return ps.executeUpdate() == 1;
+            List<String> hashes = strings(ps);
+            db.notices().tokensEnded(c, userId, hashes);
+            return !hashes.isEmpty();
           }
         });
   }
@@ -145,11 +148,32 @@ final class JdbcTokenStore implements TokenStore {
   public boolean delete(UUID tokenId) {
     return db.write(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_tokens WHERE id = ?")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM api_tokens WHERE id = ? RETURNING user_id, token_hash")) {
             dialect.setUuid(ps, 1, tokenId);
-            return ps.executeUpdate() == 1;
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return false;
+              }
+              db.notices()
+                  .tokensEnded(
+                      c, dialect.getUuid(rs, "user_id"), List.of(rs.getString("token_hash")));
+              return true;
+            }
           }
         });
+  }
+
+  /** The first column of every row of {@code ps} (e.g. a {@code DELETE … RETURNING}). */
+  static List<String> strings(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
   }
 
   @Override

@@ -166,6 +166,7 @@ final class JdbcUserStore implements UserStore {
               return Optional.empty();
             }
           }
+          db.notices().userChanged(c, id);
           try (PreparedStatement ps =
               c.prepareStatement("SELECT " + USER_COLUMNS + USER_FROM + " WHERE u.id = ?")) {
             dialect.setUuid(ps, 1, id);
@@ -192,9 +193,9 @@ final class JdbcUserStore implements UserStore {
           // Tokens go explicitly (not only by cascade) so the outcome never depends on a
           // connection's foreign-key setting.
           try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM api_tokens WHERE user_id = ?")) {
+              c.prepareStatement("DELETE FROM api_tokens WHERE user_id = ? RETURNING token_hash")) {
             dialect.setUuid(ps, 1, id);
-            ps.executeUpdate();
+            db.notices().tokensEnded(c, id, JdbcTokenStore.strings(ps));
           }
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE id = ?")) {
             dialect.setUuid(ps, 1, id);

@@ -3,6 +3,7 @@ package dev.harmont.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.harmont.server.testing.Api.Response;
+import dev.harmont.server.testing.Backend;
 import dev.harmont.server.testing.TestUser;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +84,7 @@ class AuthCacheTest extends ServerSuite {
   }
 
   @Test
-  void entriesExpireAfterTheTtlSoOtherNodesChangesShowWithinASecond() {
+  void aChangeMadeBehindThisServicesBackShowsWithinTheShortTtl() {
     TestUser user = newUser();
     String key = cachedKey(user);
     String id = api.get(TOKENS, user.token()).json().at("/api_tokens/0/id").asText();
@@ -94,7 +95,11 @@ class AuthCacheTest extends ServerSuite {
     clock.advance(Duration.ofMillis(1001));
     Response afterTtl = api.get("/api/v0/user", key);
 
-    assertThat(stillCached.status()).isEqualTo(200);
+    if (backend == Backend.SQLITE) {
+      // Nothing tells it (PostgreSQL's store notifies every node, this one included: the entry
+      // may be gone already, PushInvalidationTest measures how soon).
+      assertThat(stillCached.status()).isEqualTo(200);
+    }
     assertThat(afterTtl.status()).isEqualTo(401);
   }
 }
