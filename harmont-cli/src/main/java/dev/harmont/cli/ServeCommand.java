@@ -2,6 +2,7 @@ package dev.harmont.cli;
 
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.Limits;
+import dev.harmont.server.SecurityLogSettings;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import java.time.Duration;
@@ -123,6 +124,15 @@ final class ServeCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE}).")
   long authCacheTtlMillis;
 
+  @Option(
+      names = "--event-retention-days",
+      paramLabel = "DAYS",
+      defaultValue = "90",
+      description =
+          "How long security events are kept; older ones are deleted hourly and never listed"
+              + " (env HARMONT_EVENT_RETENTION_DAYS; default: ${DEFAULT-VALUE}).")
+  int eventRetentionDays;
+
   ServeCommand(CliContext context) {
     this.context = context;
   }
@@ -153,8 +163,9 @@ final class ServeCommand implements Callable<Integer> {
             .withCorsOrigins(trimmed(corsOrigins))
             .withAuthCache(
                 new AuthCacheSettings(
-                    Duration.ofMillis(authCacheTtlMillis),
-                    AuthCacheSettings.DEFAULTS.maxEntries()));
+                    Duration.ofMillis(authCacheTtlMillis), AuthCacheSettings.DEFAULTS.maxEntries()))
+            .withSecurityLog(
+                SecurityLogSettings.DEFAULTS.withRetention(Duration.ofDays(eventRetentionDays)));
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

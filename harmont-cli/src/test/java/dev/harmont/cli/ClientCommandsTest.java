@@ -168,7 +168,7 @@ class ClientCommandsTest {
 
     assertThat(created.exit()).isZero();
     String secret = created.out().strip();
-    assertThat(secret).matches("hm_[A-Za-z0-9_-]{43}");
+    assertThat(secret).matches("hm_[0-9A-Za-z]{49}");
     assertThat(created.err()).contains("only").doesNotContain(secret);
 
     Run table = run("keys", "list");

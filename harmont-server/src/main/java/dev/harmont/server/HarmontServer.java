@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class HarmontServer implements AutoCloseable {
   private static final Duration DRAIN_PERIOD = Duration.ofSeconds(10);
+  private static final System.Logger LOG = System.getLogger(HarmontServer.class.getName());
 
   private final Database database;
   private final AccountService accounts;
@@ -26,14 +27,17 @@ public final class HarmontServer implements AutoCloseable {
   private final URI baseUri;
 
   private final ExecutorService background;
+  private final Thread pruner;
 
   private HarmontServer(
       Database database,
       AccountService accounts,
       WebServer web,
       URI baseUri,
-      ExecutorService background) {
+      ExecutorService background,
+      Thread pruner) {
     this.background = background;
+    this.pruner = pruner;
     this.database = database;
     this.accounts = accounts;
     this.web = web;
@@ -59,6 +63,8 @@ public final class HarmontServer implements AutoCloseable {
           new AccountService(
               database.users(),
               database.tokens(),
+              database.events(),
+              config.securityLog().retention(),
               config.clock(),
               new SecureRandom(),
               config.limits().account(),
@@ -92,12 +98,39 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      return new HarmontServer(database, accounts, web, base, background);
+      Thread pruner = startPruning(accounts, config.securityLog().pruneInterval());
+      return new HarmontServer(database, accounts, web, base, background, pruner);
     } catch (RuntimeException e) {
       background.shutdownNow();
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * Deletes security events past their retention now and then every {@code interval}, on a virtual
+   * thread that ends with the executor. A failure (the database is down) is logged and retried at
+   * the next interval; listing never shows expired events anyway.
+   */
+  private static Thread startPruning(AccountService accounts, Duration interval) {
+    return Thread.ofVirtual()
+        .name("harmont-event-pruning")
+        .start(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                try {
+                  accounts.deleteExpiredEvents();
+                } catch (RuntimeException e) {
+                  LOG.log(
+                      System.Logger.Level.WARNING, "could not delete expired security events", e);
+                }
+                try {
+                  Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
   }
 
   private static long drainCap(int maxBodyBytes) {
@@ -123,10 +156,13 @@ public final class HarmontServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      pruner.interrupt();
       web.stop();
-      // Let pending last-used writes finish before the pools go.
+      // Let pending last-used writes and a running deletion of old events finish before the
+      // pools go.
       background.shutdown();
       background.awaitTermination(5, TimeUnit.SECONDS);
+      pruner.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {

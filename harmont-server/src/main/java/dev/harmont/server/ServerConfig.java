@@ -23,6 +23,7 @@ import java.util.Map;
  * @param authCache how long validated tokens are served from memory (also the bound on how long
  *     another node may still accept a key revoked here)
  * @param clock time source (tests use a controllable one)
+ * @param securityLog how long security events are kept
  */
 public record ServerConfig(
     String host,
@@ -33,7 +34,8 @@ public record ServerConfig(
     List<String> trustedProxies,
     List<String> corsOrigins,
     AuthCacheSettings authCache,
-    Clock clock) {
+    Clock clock,
+    SecurityLogSettings securityLog) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -54,7 +56,8 @@ public record ServerConfig(
         List.of(),
         List.of(),
         AuthCacheSettings.DEFAULTS,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        SecurityLogSettings.DEFAULTS);
   }
 
   /**
@@ -75,46 +78,114 @@ public record ServerConfig(
 
   public ServerConfig withHost(String v) {
     return new ServerConfig(
-        v, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        v,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        securityLog);
   }
 
   public ServerConfig withPort(int v) {
     return new ServerConfig(
-        host, v, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        v,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        securityLog);
   }
 
   public ServerConfig withDatabase(DatabaseSettings v) {
     return new ServerConfig(
-        host, port, v, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        v,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        securityLog);
   }
 
   public ServerConfig withPublicUrl(String v) {
     return new ServerConfig(
-        host, port, database, v, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        database,
+        v,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        securityLog);
   }
 
   public ServerConfig withLimits(Limits v) {
     return new ServerConfig(
-        host, port, database, publicUrl, v, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        database,
+        publicUrl,
+        v,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        securityLog);
   }
 
   public ServerConfig withTrustedProxies(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock);
+        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock, securityLog);
   }
 
   public ServerConfig withCorsOrigins(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock);
+        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock, securityLog);
   }
 
   public ServerConfig withAuthCache(AuthCacheSettings v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, v, clock);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        v,
+        clock,
+        securityLog);
   }
 
   public ServerConfig withClock(Clock v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, v);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        v,
+        securityLog);
+  }
+
+  public ServerConfig withSecurityLog(SecurityLogSettings v) {
+    return new ServerConfig(
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock, v);
   }
 }

@@ -49,13 +49,16 @@ public final class HttpApi {
     Limits limits = config.limits();
     Bodies bodies =
         new Bodies(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonStringLength());
+    ClientAddress clients = new ClientAddress(config.trustedProxies());
     Bearer bearer =
         new Bearer(
             accounts,
             new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock()),
-            new ClientAddress(config.trustedProxies()));
-    UserHandlers users = new UserHandlers(accounts, bodies);
-    ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
+            clients);
+    RequestContexts contexts = new RequestContexts(clients);
+    UserHandlers users = new UserHandlers(accounts, bodies, contexts);
+    ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies, contexts);
+    SecurityLogHandlers securityLog = new SecurityLogHandlers(accounts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
 
@@ -67,6 +70,11 @@ public final class HttpApi {
             new Route(Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
             new Route(
                 Method.POST, "/api/v0/user/api-tokens", bearer.protect(tokens::createApiToken)),
+            new Route(
+                Method.POST,
+                "/api/v0/user/api-tokens/{id}/rotate",
+                bearer.protect(tokens::rotateApiToken)),
+            // Listed before revoke, so that another method on .../rotate is a 405 naming POST.
             // {+id} takes the rest of the path, so `a%2Fb` or `x/../y` reach revoke and get the
             // same api_token_not_found as any other id that is not the caller's key.
             new Route(
@@ -74,6 +82,9 @@ public final class HttpApi {
                 "/api/v0/user/api-tokens/{+id}",
                 bearer.protect(tokens::revokeApiToken)),
             new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
+            new Route(
+                Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
+            new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
             new Route(
                 Method.GET,
                 "/api/v0/openapi.json",
