@@ -406,6 +406,16 @@ class KeyLifecycleApiTest extends ServerSuite {
             winners.stream().filter(s -> api.get("/api/v0/user", s).status() == 200).count();
         assertThat(winners).isNotEmpty();
         assertThat(live).as("live new secrets in round %d", round).isEqualTo(1);
+        // An acknowledged rotation always has its event, a refused one never.
+        long logged = 0;
+        for (JsonNode e :
+            api.get("/api/v0/user/events?limit=200", user.token()).json().get("events")) {
+          if (e.get("type").asText().equals("api_token.rotated")
+              && e.get("api_token_id").asText().equals(id)) {
+            logged++;
+          }
+        }
+        assertThat(logged).isEqualTo(winners.size());
         String current = api.get(TOKENS, user.token()).json().findValuesAsText("hint").toString();
         assertThat(winners.stream().filter(s -> current.contains(s.substring(48)))).isNotEmpty();
       }
