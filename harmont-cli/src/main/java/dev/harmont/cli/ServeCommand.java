@@ -133,6 +133,16 @@ final class ServeCommand implements Callable<Integer> {
               + " (env HARMONT_EVENT_RETENTION_DAYS; default: ${DEFAULT-VALUE}).")
   int eventRetentionDays;
 
+  @Option(
+      names = "--session-ttl",
+      paramLabel = "DURATION",
+      defaultValue = "12h",
+      converter = SessionTtlConverter.class,
+      description =
+          "Lifetime of a web console sign-in, such as 30m, 12h or 7d, from 1m to 30d (env"
+              + " HARMONT_SESSION_TTL; default: ${DEFAULT-VALUE}).")
+  Duration sessionTtl;
+
   ServeCommand(CliContext context) {
     this.context = context;
   }
@@ -164,6 +174,7 @@ final class ServeCommand implements Callable<Integer> {
             .withAuthCache(
                 new AuthCacheSettings(
                     Duration.ofMillis(authCacheTtlMillis), AuthCacheSettings.DEFAULTS.maxEntries()))
+            .withSessionTtl(sessionTtl)
             .withSecurityLog(
                 SecurityLogSettings.DEFAULTS.withRetention(Duration.ofDays(eventRetentionDays)));
     HarmontServer server = HarmontServer.start(config);

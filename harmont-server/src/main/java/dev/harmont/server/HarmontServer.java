@@ -1,6 +1,7 @@
 package dev.harmont.server;
 
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.store.Database;
 import io.helidon.webserver.WebServer;
@@ -23,6 +24,7 @@ public final class HarmontServer implements AutoCloseable {
 
   private final Database database;
   private final AccountService accounts;
+  private final SignInLinks links;
   private final WebServer web;
   private final URI baseUri;
 
@@ -32,6 +34,7 @@ public final class HarmontServer implements AutoCloseable {
   private HarmontServer(
       Database database,
       AccountService accounts,
+      SignInLinks links,
       WebServer web,
       URI baseUri,
       ExecutorService background,
@@ -40,6 +43,7 @@ public final class HarmontServer implements AutoCloseable {
     this.pruner = pruner;
     this.database = database;
     this.accounts = accounts;
+    this.links = links;
     this.web = web;
     this.baseUri = baseUri;
   }
@@ -71,7 +75,9 @@ public final class HarmontServer implements AutoCloseable {
               config.authCache(),
               background);
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
-      HttpApi api = new HttpApi(accounts, config, docBase::get, database::isReady);
+      SignInLinks links =
+          new SignInLinks(database.signInLinks(), accounts, config.clock(), new SecureRandom());
+      HttpApi api = new HttpApi(accounts, links, config, docBase::get, database::isReady);
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -99,7 +105,7 @@ public final class HarmontServer implements AutoCloseable {
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
       Thread pruner = startPruning(accounts, config.securityLog().pruneInterval());
-      return new HarmontServer(database, accounts, web, base, background, pruner);
+      return new HarmontServer(database, accounts, links, web, base, background, pruner);
     } catch (RuntimeException e) {
       background.shutdownNow();
       database.close();
@@ -147,6 +153,10 @@ public final class HarmontServer implements AutoCloseable {
 
   public AccountService accounts() {
     return accounts;
+  }
+
+  public SignInLinks signInLinks() {
+    return links;
   }
 
   public Database database() {

@@ -4,6 +4,7 @@ import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param authCache how long validated tokens are served from memory (also the bound on how long
  *     another node may still accept a key revoked here)
  * @param clock time source (tests use a controllable one)
+ * @param sessionTtl lifetime of the session tokens the web console's sign-in gives
  * @param securityLog how long security events are kept
  */
 public record ServerConfig(
@@ -35,14 +37,21 @@ public record ServerConfig(
     List<String> corsOrigins,
     AuthCacheSettings authCache,
     Clock clock,
+    Duration sessionTtl,
     SecurityLogSettings securityLog) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
 
+  /** A working day: long enough not to interrupt, short enough that a lost token soon dies. */
+  public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
+
   public ServerConfig {
     trustedProxies = List.copyOf(trustedProxies);
     corsOrigins = List.copyOf(corsOrigins);
+    if (sessionTtl == null || sessionTtl.isNegative() || sessionTtl.isZero()) {
+      throw new IllegalArgumentException("sessionTtl must be positive");
+    }
   }
 
   /** Defaults, with the embedded database in {@code dataDir}. */
@@ -57,6 +66,7 @@ public record ServerConfig(
         List.of(),
         AuthCacheSettings.DEFAULTS,
         Clock.systemUTC(),
+        DEFAULT_SESSION_TTL,
         SecurityLogSettings.DEFAULTS);
   }
 
@@ -87,6 +97,7 @@ public record ServerConfig(
         corsOrigins,
         authCache,
         clock,
+        sessionTtl,
         securityLog);
   }
 
@@ -101,6 +112,7 @@ public record ServerConfig(
         corsOrigins,
         authCache,
         clock,
+        sessionTtl,
         securityLog);
   }
 
@@ -115,6 +127,7 @@ public record ServerConfig(
         corsOrigins,
         authCache,
         clock,
+        sessionTtl,
         securityLog);
   }
 
@@ -129,6 +142,7 @@ public record ServerConfig(
         corsOrigins,
         authCache,
         clock,
+        sessionTtl,
         securityLog);
   }
 
@@ -143,17 +157,38 @@ public record ServerConfig(
         corsOrigins,
         authCache,
         clock,
+        sessionTtl,
         securityLog);
   }
 
   public ServerConfig withTrustedProxies(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock, securityLog);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        v,
+        corsOrigins,
+        authCache,
+        clock,
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withCorsOrigins(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock, securityLog);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        v,
+        authCache,
+        clock,
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withAuthCache(AuthCacheSettings v) {
@@ -167,6 +202,7 @@ public record ServerConfig(
         corsOrigins,
         v,
         clock,
+        sessionTtl,
         securityLog);
   }
 
@@ -181,11 +217,37 @@ public record ServerConfig(
         corsOrigins,
         authCache,
         v,
+        sessionTtl,
+        securityLog);
+  }
+
+  public ServerConfig withSessionTtl(Duration v) {
+    return new ServerConfig(
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        v,
         securityLog);
   }
 
   public ServerConfig withSecurityLog(SecurityLogSettings v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock, v);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        sessionTtl,
+        v);
   }
 }

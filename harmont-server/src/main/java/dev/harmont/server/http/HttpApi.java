@@ -5,6 +5,8 @@ import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SignInLinks;
+import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -42,6 +44,7 @@ public final class HttpApi {
    */
   public HttpApi(
       AccountService accounts,
+      SignInLinks links,
       ServerConfig config,
       Supplier<String> docBase,
       BooleanSupplier ready) {
@@ -49,20 +52,26 @@ public final class HttpApi {
     Limits limits = config.limits();
     Bodies bodies =
         new Bodies(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonStringLength());
+    AuthThrottle throttle =
+        new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
     ClientAddress clients = new ClientAddress(config.trustedProxies());
-    Bearer bearer =
-        new Bearer(
-            accounts,
-            new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock()),
-            clients);
+    Bearer bearer = new Bearer(accounts, throttle, clients);
     RequestContexts contexts = new RequestContexts(clients);
     UserHandlers users = new UserHandlers(accounts, bodies, contexts);
     ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies, contexts);
     SecurityLogHandlers securityLog = new SecurityLogHandlers(accounts);
+    SignInHandlers signIn =
+        new SignInHandlers(
+            accounts, links, bodies, config.sessionTtl(), throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
+    Console console = new Console();
 
-    List<Route> routes =
+    List<Route> routes = new ArrayList<>();
+    for (String page : Console.PAGES) {
+      routes.add(new Route(Method.GET, page, console.page()));
+    }
+    routes.addAll(
         List.of(
             new Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
             new Route(Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
@@ -82,6 +91,8 @@ public final class HttpApi {
                 "/api/v0/user/api-tokens/{+id}",
                 bearer.protect(tokens::revokeApiToken)),
             new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
+            new Route(Method.POST, "/api/v0/auth/sessions", bearer.protect(signIn::createSession)),
+            new Route(Method.POST, "/api/v0/auth/sign-in-links/redeem", signIn::redeemSignInLink),
             new Route(
                 Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
             new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
@@ -108,7 +119,8 @@ public final class HttpApi {
                   Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
                 }),
             new Route(Method.GET, ErrorDocs.PATH, docs::index),
-            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
+            new Route(Method.GET, Console.ASSET_ROUTE, console.asset()),
+            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page)));
 
     routing =
         HttpRouting.builder()

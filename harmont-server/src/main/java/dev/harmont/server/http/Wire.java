@@ -66,6 +66,14 @@ final class Wire {
     return out;
   }
 
+  /** A new session: its secret (the only copy) and when it ends. */
+  static ObjectNode session(CreatedToken created) {
+    ObjectNode out = Json.object();
+    out.put("token", created.secret());
+    out.put("expires_at", instant(created.token().expiresAt()));
+    return out;
+  }
+
   /** The calling credential, without its secret: what {@code GET /api/v0/auth/token} answers. */
   static ObjectNode currentToken(Authenticated who) {
     ApiToken token = who.token();

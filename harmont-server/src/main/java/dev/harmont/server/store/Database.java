@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
 import java.io.IOException;
@@ -189,6 +190,10 @@ public final class Database implements AutoCloseable {
 
   public EventStore events() {
     return new JdbcEventStore(this);
+  }
+
+  public SignInLinkStore signInLinks() {
+    return new JdbcSignInLinkStore(this);
   }
 
   DataSource reads() {

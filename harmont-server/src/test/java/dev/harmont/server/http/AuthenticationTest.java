@@ -20,6 +20,7 @@ class AuthenticationTest extends ServerSuite {
     {"GET", "/api/v0/auth/token"},
     {"GET", "/api/v0/user/events"},
     {"POST", "/api/v0/user/api-tokens/00000000-0000-7000-8000-000000000000/rotate"},
+    {"POST", "/api/v0/auth/sessions"},
   };
 
   @Test

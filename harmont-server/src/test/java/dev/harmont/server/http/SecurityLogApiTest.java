@@ -106,6 +106,40 @@ class SecurityLogApiTest extends ServerSuite {
   }
 
   @Test
+  void theConsolesSignInAndASignInLinkAreLoggedAsSessionsCreated() {
+    TestUser user = newUser();
+    Response signedIn = send("POST", "/api/v0/auth/sessions", user.token(), null, "req-console");
+    String code = server.issueSignInLink(user);
+    Response redeemed =
+        api.send(
+            api.request("/api/v0/auth/sign-in-links/redeem")
+                .header("Content-Type", "application/json")
+                .header("User-Agent", AGENT)
+                .header("X-Request-Id", "req-link")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + code + "\"}")));
+    assertThat(signedIn.status()).isEqualTo(201);
+    assertThat(redeemed.status()).isEqualTo(201);
+
+    List<JsonNode> sessions =
+        events(user.token()).stream()
+            .filter(e -> e.get("type").asText().equals("session.created"))
+            .toList();
+
+    assertThat(sessions)
+        .extracting(e -> e.get("request_id").asText())
+        .containsExactly("req-link", "req-console");
+    assertThat(sessions).allSatisfy(e -> assertThat(e.get("user_agent").asText()).isEqualTo(AGENT));
+    assertThat(sessions).allSatisfy(e -> assertThat(e.get("ip").asText()).isEqualTo("127.0.0.1"));
+    // A refused sign-in records nothing.
+    String session = redeemed.json().get("token").asText();
+    assertThat(api.post("/api/v0/auth/sessions", session, null).status()).isEqualTo(403);
+    assertThat(
+            events(user.token()).stream()
+                .filter(e -> e.get("type").asText().equals("session.created")))
+        .hasSize(2);
+  }
+
+  @Test
   void aGeneratedRequestIdIsTheOneTheResponseCarried() {
     TestUser user = newUser();
 
