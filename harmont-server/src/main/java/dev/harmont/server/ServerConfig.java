@@ -23,6 +23,8 @@ import java.util.Map;
  * @param corsOrigins origins allowed to call the API from a browser; empty: CORS is off
  * @param authCache how long validated tokens are served from memory (also the bound on how long
  *     another node may still accept a key revoked here)
+ * @param metricsAddress where {@code /metrics} (Prometheus) is served, on a listener of its own;
+ *     null: metrics are off
  * @param clock time source (tests use a controllable one)
  * @param sessionTtl lifetime of the session tokens the web console's sign-in gives
  * @param securityLog how long security events are kept
@@ -36,6 +38,7 @@ public record ServerConfig(
     List<String> trustedProxies,
     List<String> corsOrigins,
     AuthCacheSettings authCache,
+    ListenAddress metricsAddress,
     Clock clock,
     Duration sessionTtl,
     SecurityLogSettings securityLog) {
@@ -65,6 +68,7 @@ public record ServerConfig(
         List.of(),
         List.of(),
         AuthCacheSettings.DEFAULTS,
+        null,
         Clock.systemUTC(),
         DEFAULT_SESSION_TTL,
         SecurityLogSettings.DEFAULTS);
@@ -96,6 +100,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         securityLog);
@@ -111,6 +116,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         securityLog);
@@ -126,6 +132,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         securityLog);
@@ -141,6 +148,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         securityLog);
@@ -156,6 +164,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         securityLog);
@@ -171,6 +180,7 @@ public record ServerConfig(
         v,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         securityLog);
@@ -186,6 +196,7 @@ public record ServerConfig(
         trustedProxies,
         v,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         securityLog);
@@ -200,6 +211,23 @@ public record ServerConfig(
         limits,
         trustedProxies,
         corsOrigins,
+        v,
+        metricsAddress,
+        clock,
+        sessionTtl,
+        securityLog);
+  }
+
+  public ServerConfig withMetricsAddress(ListenAddress v) {
+    return new ServerConfig(
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
         v,
         clock,
         sessionTtl,
@@ -216,6 +244,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         v,
         sessionTtl,
         securityLog);
@@ -231,6 +260,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         v,
         securityLog);
@@ -246,6 +276,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl,
         v);
