@@ -17,6 +17,16 @@ public class AllOperations {
     CreatedApiToken created =
         client.createApiToken(ApiTokenCreate.builder().description("standalone").build());
     System.out.println("keys " + client.listApiTokens().apiTokens().size());
+    CreatedApiToken rotated =
+        client.rotateApiToken(
+            created.apiToken().id(),
+            dev.harmont.cloud.ApiTokenRotate.builder()
+                .gracePeriod(java.time.Duration.ofMinutes(1))
+                .build());
+    System.out.println(
+        "rotated " + client.withToken(rotated.secret()).getCurrentToken().id().equals(created.apiToken().id()));
+    System.out.println(
+        "events " + client.listEvents(dev.harmont.cloud.EventListParams.builder().limit(1).build()).events().get(0).type());
     client.revokeApiToken(created.apiToken().id());
     HarmontClient second = client.withToken(client.createApiToken(ApiTokenCreate.builder().build()).secret());
     second.logout();

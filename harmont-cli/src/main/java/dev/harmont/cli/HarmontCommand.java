@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
       RenameCommand.class,
       DeleteAccountCommand.class,
       KeysCommand.class,
+      EventsCommand.class,
       CompletionCommand.class
     })
 final class HarmontCommand {

@@ -6,6 +6,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "List, create and revoke your personal API keys.",
-    subcommands = {KeysListCommand.class, KeysCreateCommand.class, KeysRevokeCommand.class})
+    description = "List, create, rotate and revoke your personal API keys.",
+    subcommands = {
+      KeysListCommand.class,
+      KeysCreateCommand.class,
+      KeysRotateCommand.class,
+      KeysRevokeCommand.class
+    })
 final class KeysCommand {}

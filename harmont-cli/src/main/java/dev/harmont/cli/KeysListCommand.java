@@ -15,7 +15,9 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description = "List your API keys (never their secrets).")
 final class KeysListCommand implements Callable<Integer> {
-  private static final String[] HEADER = {"ID", "DESCRIPTION", "CREATED", "EXPIRES", "LAST USED"};
+  private static final String[] HEADER = {
+    "ID", "KEY", "DESCRIPTION", "CREATED", "EXPIRES", "LAST USED"
+  };
 
   private final CliContext context;
 
@@ -38,34 +40,24 @@ final class KeysListCommand implements Callable<Integer> {
         rows.add(
             new String[] {
               token.id(),
+              hinted(token.hint()),
               token.description() == null ? "-" : token.description(),
               RelativeTime.format(token.createdAt(), now),
               RelativeTime.format(token.expiresAt(), now),
               RelativeTime.format(token.lastUsedAt(), now)
             });
       }
-      printTable(rows);
+      Tables.print(context.out(), rows);
     }
     context.out().flush();
     return ExitCodes.OK;
   }
 
-  private void printTable(List<String[]> rows) {
-    int[] widths = new int[HEADER.length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        line.append(row[i]);
-        if (i < row.length - 1) {
-          line.append(" ".repeat(widths[i] - row[i].length() + 2));
-        }
-      }
-      context.out().println(line);
-    }
+  /**
+   * How a key is shown without its secret: {@code hm_…x9Qz} (the prefix and the last 4 characters),
+   * or {@code hm_…} for keys minted before they had a hint.
+   */
+  static String hinted(String hint) {
+    return "hm_…" + (hint == null ? "" : hint);
   }
 }

@@ -3,6 +3,7 @@ package dev.harmont.cli;
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.Limits;
 import dev.harmont.server.ListenAddress;
+import dev.harmont.server.SecurityLogSettings;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.observe.JsonLogFormatter;
@@ -130,6 +131,15 @@ final class ServeCommand implements Callable<Integer> {
   long authCacheTtlMillis;
 
   @Option(
+      names = "--event-retention-days",
+      paramLabel = "DAYS",
+      defaultValue = "90",
+      description =
+          "How long security events are kept; older ones are deleted hourly and never listed"
+              + " (env HARMONT_EVENT_RETENTION_DAYS; default: ${DEFAULT-VALUE}).")
+  int eventRetentionDays;
+
+  @Option(
       names = "--session-ttl",
       paramLabel = "DURATION",
       defaultValue = "12h",
@@ -219,7 +229,9 @@ final class ServeCommand implements Callable<Integer> {
                     Duration.ofMillis(authCacheNotifiedTtlMillis),
                     AuthCacheSettings.DEFAULTS.maxEntries()))
             .withSessionTtl(sessionTtl)
-            .withMetricsAddress(metricsAddress);
+            .withMetricsAddress(metricsAddress)
+            .withSecurityLog(
+                SecurityLogSettings.DEFAULTS.withRetention(Duration.ofDays(eventRetentionDays)));
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -46,7 +46,7 @@ class AdminCommandsTest {
 
     assertThat(result.exit()).isEqualTo(ExitCodes.OK);
     String key = result.outLines().get(result.outLines().size() - 1);
-    assertThat(key).matches("hm_[A-Za-z0-9_-]{43}");
+    assertThat(key).matches("hm_[0-9A-Za-z]{49}");
     assertThat(authenticates(key)).isTrue();
     assertThat(result.err()).contains("ada@example.org").contains("ada-example-org");
     assertThat(result.err()).doesNotContain(key);

@@ -168,19 +168,21 @@ class ClientCommandsTest {
 
     assertThat(created.exit()).isZero();
     String secret = created.out().strip();
-    assertThat(secret).matches("hm_[A-Za-z0-9_-]{43}");
+    assertThat(secret).matches("hm_[0-9A-Za-z]{49}");
     assertThat(created.err()).contains("only").doesNotContain(secret);
 
     Run table = run("keys", "list");
     assertThat(table.exit()).isZero();
     assertThat(table.outLines().get(0))
         .contains("ID")
+        .contains("KEY")
         .contains("DESCRIPTION")
         .contains("CREATED")
         .contains("EXPIRES")
         .contains("LAST USED");
     String row = table.outLines().stream().filter(l -> l.contains("CI")).findFirst().orElseThrow();
     assertThat(row).contains("in 30 days").contains("never").contains("just now");
+    assertThat(row).contains("hm_…" + secret.substring(secret.length() - 4));
     assertThat(table.out()).doesNotContain(secret).doesNotContain(user.token());
 
     JsonNode list = run("keys", "list", "--json").json();
@@ -203,6 +205,115 @@ class ClientCommandsTest {
     assertThat(run("keys", "revoke", id).exit()).isZero();
     assertThat(run(withNewKey, Terminal.none(), "", "whoami").exit())
         .isEqualTo(ExitCodes.AUTHENTICATION);
+  }
+
+  private Map<String, String> envWithToken(String token) {
+    Map<String, String> env = env();
+    env.put("HARMONT_TOKEN", token);
+    return env;
+  }
+
+  @Test
+  void keysRotateWithGraceKeepsTheOldSecretAndPrintsOnlyTheNewOne() throws Exception {
+    String old = run("keys", "create", "--description", "deploy").out().strip();
+    String id =
+        run(envWithToken(old), Terminal.none(), "", "whoami", "--json")
+            .json()
+            .at("/token/id")
+            .asText();
+
+    Run rotated = run("keys", "rotate", id, "--grace", "10m", "--expires-in", "30d");
+
+    assertThat(rotated.exit()).as(rotated.err()).isZero();
+    String fresh = rotated.out().strip();
+    assertThat(fresh).matches("hm_[0-9A-Za-z]{49}").isNotEqualTo(old);
+    assertThat(rotated.err())
+        .contains("hm_…" + fresh.substring(48))
+        .contains("10 minutes")
+        .doesNotContain(fresh)
+        .doesNotContain(old);
+    Run oldWhoami = run(envWithToken(old), Terminal.none(), "", "whoami");
+    assertThat(oldWhoami.exit()).isZero();
+    assertThat(oldWhoami.err()).contains("replaced by a rotation");
+    JsonNode listed = run("keys", "list", "--json").json();
+    for (JsonNode key : listed.get("api_tokens")) {
+      if (key.get("id").asText().equals(id)) {
+        assertThat(key.get("hint").asText()).isEqualTo(fresh.substring(48));
+        assertThat(key.get("description").asText()).isEqualTo("deploy");
+      }
+    }
+
+    String third = run("keys", "rotate", id).out().strip();
+
+    assertThat(run(envWithToken(old), Terminal.none(), "", "whoami").exit())
+        .isEqualTo(ExitCodes.AUTHENTICATION);
+    assertThat(run(envWithToken(fresh), Terminal.none(), "", "whoami").exit())
+        .isEqualTo(ExitCodes.AUTHENTICATION);
+    assertThat(run(envWithToken(third), Terminal.none(), "", "whoami").exit()).isZero();
+  }
+
+  @Test
+  void keysRotateRefusesBadFlagsAndUnknownKeys() {
+    assertThat(run("keys", "rotate", "00000000-0000-7000-8000-000000000000").exit())
+        .isEqualTo(ExitCodes.NOT_FOUND);
+    Run tooLong = run("keys", "rotate", "x", "--grace", "2d");
+    assertThat(tooLong.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(tooLong.err()).contains("1d");
+    assertThat(run("keys", "rotate", "x", "--grace", "10").exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("keys", "rotate", "x", "--never-expires", "--expires-in", "1d").exit())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void whoamiShowsTheKeyInUseAndWarnsWhenItExpiresWithinAWeek() throws Exception {
+    Run plain = run("whoami");
+    assertThat(plain.out())
+        .contains("token:")
+        .contains("API key hm_…" + user.token().substring(48));
+    assertThat(plain.err()).doesNotContain("warning");
+    JsonNode json = run("whoami", "--json").json();
+    assertThat(json.at("/token/kind").asText()).isEqualTo("api_key");
+    assertThat(json.at("/token/hint").asText()).isEqualTo(user.token().substring(48));
+
+    String soon = run("keys", "create", "--expires-in", "3d").out().strip();
+    String later = run("keys", "create", "--expires-in", "8d").out().strip();
+
+    Run warned = run(envWithToken(soon), Terminal.none(), "", "whoami");
+    assertThat(warned.exit()).isZero();
+    assertThat(warned.err())
+        .contains("warning")
+        .contains("expires in 3 days")
+        .contains("keys rotate");
+    assertThat(run(envWithToken(later), Terminal.none(), "", "whoami").err())
+        .doesNotContain("warning");
+  }
+
+  @Test
+  void eventsShowsTheSecurityLogPageByPage() throws Exception {
+    run("rename", "First");
+    run("rename", "Second");
+
+    Run table = run("events");
+    assertThat(table.exit()).isZero();
+    assertThat(table.outLines().get(0)).contains("TIME").contains("EVENT").contains("IP");
+    assertThat(table.out()).contains("user.renamed").contains("api_token.created");
+    assertThat(table.out()).contains("127.0.0.1").contains("harmont-cloud-java/");
+
+    JsonNode json = run("events", "--json").json();
+    assertThat(json.get("events")).hasSize(3);
+    assertThat(json.at("/events/0/type").asText()).isEqualTo("user.renamed");
+    assertThat(json.at("/events/0/request_id").asText()).isNotBlank();
+    assertThat(json.get("next").isNull()).isTrue();
+
+    Run first = run("events", "--limit", "2");
+    assertThat(first.outLines()).hasSize(3);
+    String cursor = first.err().replaceAll("(?s).*--before (\\S+).*", "$1").strip();
+    Run second = run("events", "--limit", "2", "--before", cursor);
+    assertThat(second.exit()).isZero();
+    assertThat(second.out()).contains("api_token.created").doesNotContain("user.renamed");
+    assertThat(second.err()).doesNotContain("More:");
+    assertThat(run("events", "--limit", "0").exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("events", "--before", "bogus").exit()).isEqualTo(ExitCodes.API_ERROR);
   }
 
   @Test

@@ -271,7 +271,13 @@ class LauncherIT {
       assertThat(run.exitValue()).as(output).isZero();
       assertThat(output)
           .contains(
-              "user sdk@example.org", "renamed Standalone", "keys 2", "logged out", "deleted");
+              "user sdk@example.org",
+              "renamed Standalone",
+              "keys 2",
+              "rotated true",
+              "events api_token.rotated",
+              "logged out",
+              "deleted");
     } finally {
       server.destroyForcibly();
     }

@@ -10,13 +10,21 @@ import java.util.Objects;
  *
  * @param id the key's stable id; pass it to {@link HarmontClient#revokeApiToken(String)}
  * @param description the human label, or {@code null} when the key has none
+ * @param hint the last 4 characters of the key's secret, to tell keys apart (shown as {@code
+ *     hm_…x9Qz}); {@code null} for keys created before secrets had a checksum. It changes when the
+ *     key is rotated.
  * @param createdAt when the key was created
  * @param expiresAt when the key expires, or {@code null} when it never expires
  * @param lastUsedAt when the key last authenticated a request, or {@code null} if never; the server
  *     updates it at most about once a minute, so it is approximate
  */
 public record ApiToken(
-    String id, String description, Instant createdAt, Instant expiresAt, Instant lastUsedAt) {
+    String id,
+    String description,
+    String hint,
+    Instant createdAt,
+    Instant expiresAt,
+    Instant lastUsedAt) {
   /**
    * Checks the required fields.
    *

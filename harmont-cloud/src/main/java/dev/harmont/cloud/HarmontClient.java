@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -39,8 +41,9 @@ import java.util.function.UnaryOperator;
  * failure, a timeout, or a 429, 502, 503 or 504 answer, up to {@link Builder#maxRetries(int)}
  * times, with exponential backoff and jitter, waiting as long as a {@code Retry-After} header asks
  * (up to a minute; a longer wait is not made and the error is thrown). {@link
- * #createApiToken(ApiTokenCreate)} and {@link #logout()} are POSTs and are never retried: a second
- * attempt could create a second key.
+ * #createApiToken(ApiTokenCreate)}, {@link #rotateApiToken(String, ApiTokenRotate)} and {@link
+ * #logout()} are POSTs and are never retried: a second attempt could create a second key or rotate
+ * twice.
  *
  * <p>The token never appears in {@link #toString()}, in exception messages or in logs.
  */
@@ -184,6 +187,93 @@ public final class HarmontClient {
   }
 
   /**
+   * Replaces the secret of one of the current user's API keys ({@code POST
+   * /api/v0/user/api-tokens/{id}/rotate}, operation {@code rotateApiToken}): same id and
+   * description, a new secret and hint.
+   *
+   * <p><strong>The new secret is returned only this once</strong>, in {@link
+   * CreatedApiToken#secret()}. The replaced secret stops working at once, or after {@link
+   * ApiTokenRotate#gracePeriod()} so that running deployments can switch over; rotating again ends
+   * that grace at once, and revoking the key ends both secrets.
+   *
+   * <p>Never retried: if the call fails without a response ({@link ConnectionException}), the key
+   * may have been rotated anyway and its new secret is lost; rotate again (or revoke it).
+   *
+   * @param id the key's id, as in {@link ApiToken#id()} or {@link CurrentToken#id()}
+   * @param params the expiry and grace period, all optional ({@code
+   *     ApiTokenRotate.builder().build()} keeps the lifetime and stops the old secret at once)
+   * @return the key and its new one-time secret
+   * @throws IllegalArgumentException if the id is null or blank; nothing is sent
+   * @throws NullPointerException if {@code params} is null
+   * @throws NotFoundException with code {@code api_token_not_found} if the user has no such key
+   * @throws InvalidRequestException with code {@code api_token_rotation_conflict} (409) if another
+   *     rotation of the key won a race, {@code api_token_expired} (409) if the key has expired, or
+   *     a 422 for an expiry that is not in the future
+   * @throws AuthenticationException if the token is invalid, revoked or expired
+   * @throws HarmontException for any other failure (see the class comment)
+   */
+  public CreatedApiToken rotateApiToken(String id, ApiTokenRotate params) {
+    requireId(id, "rotateApiToken");
+    Objects.requireNonNull(params, "params: pass ApiTokenRotate.builder().build() for defaults");
+    return read(
+        Call.post(
+            "/api/v0/user/api-tokens/" + PathSegments.encode(id) + "/rotate",
+            Wire.apiTokenRotate(params)),
+        Wire::createdApiToken);
+  }
+
+  /**
+   * Describes the token this client sends, without its secret ({@code GET /api/v0/auth/token},
+   * operation {@code getCurrentToken}): which key is this, and when does it stop working.
+   *
+   * @return the API key or session the client authenticates with
+   * @throws AuthenticationException if the token is invalid, revoked or expired
+   * @throws HarmontException for any other failure (see the class comment)
+   */
+  public CurrentToken getCurrentToken() {
+    return read(Call.get("/api/v0/auth/token"), Wire::currentToken);
+  }
+
+  /**
+   * Lists one page of the current user's security log ({@code GET /api/v0/user/events}, operation
+   * {@code listEvents}), newest first: renames, keys created, rotated and revoked, sessions started
+   * and ended, each with the client address, user agent and request id that caused it.
+   *
+   * <pre>{@code
+   * EventListParams params = EventListParams.builder().limit(100).build();
+   * for (Optional<EventListParams> p = Optional.of(params); p.isPresent(); ) {
+   *   SecurityEventPage page = client.listEvents(p.get());
+   *   page.events().forEach(System.out::println);
+   *   p = page.nextPage(p.get());
+   * }
+   * }</pre>
+   *
+   * @param params the page size and cursor ({@code EventListParams.builder().build()} for the
+   *     newest 50)
+   * @return the page and the cursor of the next one
+   * @throws NullPointerException if {@code params} is null
+   * @throws InvalidRequestException with code {@code events_cursor_invalid} if the cursor did not
+   *     come from a page
+   * @throws AuthenticationException if the token is invalid, revoked or expired
+   * @throws HarmontException for any other failure (see the class comment)
+   */
+  public SecurityEventPage listEvents(EventListParams params) {
+    Objects.requireNonNull(params, "params: pass EventListParams.builder().build() for defaults");
+    StringBuilder path = new StringBuilder("/api/v0/user/events");
+    char separator = '?';
+    if (params.limit() != null) {
+      path.append(separator).append("limit=").append(params.limit());
+      separator = '&';
+    }
+    if (params.before() != null) {
+      path.append(separator)
+          .append("before=")
+          .append(URLEncoder.encode(params.before(), StandardCharsets.UTF_8));
+    }
+    return read(Call.get(path.toString()), Wire::securityEventPage);
+  }
+
+  /**
    * Revokes one of the current user's API keys ({@code DELETE /api/v0/user/api-tokens/{id}},
    * operation {@code revokeApiToken}).
    *
@@ -203,13 +293,7 @@ public final class HarmontClient {
    * @throws HarmontException for any other failure (see the class comment)
    */
   public void revokeApiToken(String id) {
-    if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException(
-          "revokeApiToken needs the id of one of your keys (ApiToken.id() from listApiTokens());"
-              + " got "
-              + (id == null ? "null" : "a blank string")
-              + ". Nothing was sent.");
-    }
+    requireId(id, "revokeApiToken");
     transport.send(Call.delete("/api/v0/user/api-tokens/" + PathSegments.encode(id)), token);
   }
 
@@ -250,6 +334,17 @@ public final class HarmontClient {
       return decode.apply(Wire.parse(response.body()));
     } catch (Wire.BadResponse e) {
       throw Errors.badResponse(call, response.statusCode(), response.headers(), e, token);
+    }
+  }
+
+  private static void requireId(String id, String method) {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException(
+          method
+              + " needs the id of one of your keys (ApiToken.id() from listApiTokens());"
+              + " got "
+              + (id == null ? "null" : "a blank string")
+              + ". Nothing was sent.");
     }
   }
 

@@ -71,6 +71,19 @@ final class Wire {
     return bytes(body);
   }
 
+  static byte[] apiTokenRotate(ApiTokenRotate params) {
+    ObjectNode body = MAPPER.createObjectNode();
+    if (params.neverExpires()) {
+      body.putNull("expires_at");
+    } else if (params.expiresAt() != null) {
+      body.put("expires_at", params.expiresAt().toString());
+    }
+    if (params.gracePeriod() != null) {
+      body.put("grace_period_seconds", params.gracePeriod().toSeconds());
+    }
+    return bytes(body);
+  }
+
   private static byte[] bytes(ObjectNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
@@ -100,6 +113,7 @@ final class Wire {
     return new ApiToken(
         requiredString(token, "id"),
         optionalString(token, "description"),
+        optionalString(token, "hint"),
         instant("created_at", requiredString(token, "created_at")),
         instant("expires_at", optionalString(token, "expires_at")),
         instant("last_used_at", optionalString(token, "last_used_at")));
@@ -122,6 +136,41 @@ final class Wire {
       throw new BadResponse("field `api_token` is missing");
     }
     return new CreatedApiToken(requiredString(created, "token"), apiToken(token));
+  }
+
+  static CurrentToken currentToken(JsonNode body) {
+    JsonNode token = object(body, "the current token");
+    return new CurrentToken(
+        requiredString(token, "kind"),
+        requiredString(token, "id"),
+        optionalString(token, "description"),
+        optionalString(token, "hint"),
+        instant("created_at", requiredString(token, "created_at")),
+        instant("expires_at", optionalString(token, "expires_at")),
+        instant("last_used_at", optionalString(token, "last_used_at")),
+        instant("previous_secret_ends_at", optionalString(token, "previous_secret_ends_at")));
+  }
+
+  static SecurityEventPage securityEventPage(JsonNode body) {
+    JsonNode page = object(body, "the event page");
+    JsonNode array = page.get("events");
+    if (array == null || !array.isArray()) {
+      throw new BadResponse("field `events` is missing or not an array");
+    }
+    List<SecurityEvent> events = new ArrayList<>(array.size());
+    for (JsonNode element : array) {
+      JsonNode event = object(element, "an event");
+      events.add(
+          new SecurityEvent(
+              requiredString(event, "id"),
+              requiredString(event, "type"),
+              instant("created_at", requiredString(event, "created_at")),
+              optionalString(event, "ip"),
+              optionalString(event, "user_agent"),
+              optionalString(event, "request_id"),
+              optionalString(event, "api_token_id")));
+    }
+    return new SecurityEventPage(events, optionalString(page, "next"));
   }
 
   /** The error envelope, or null when the body is not one. */

@@ -36,7 +36,7 @@ class HarmontClientTest {
           + "\"name\":\"Ada\",\"personal_org_slug\":\"ada\"}";
   private static final String TOKEN_JSON =
       "{\"id\":\"0d3b1c4e-1111-4222-8333-944455556666\",\"description\":\"CI\","
-          + "\"created_at\":\"2026-01-01T10:00:00Z\",\"expires_at\":\"2030-01-02T03:04:05Z\","
+          + "\"hint\":\"x9Qz\",\"created_at\":\"2026-01-01T10:00:00Z\",\"expires_at\":\"2030-01-02T03:04:05Z\","
           + "\"last_used_at\":null}";
 
   private final ObjectMapper json = new ObjectMapper();
@@ -143,12 +143,78 @@ class HarmontClientTest {
             new ApiToken(
                 "0d3b1c4e-1111-4222-8333-944455556666",
                 "CI",
+                "x9Qz",
                 Instant.parse("2026-01-01T10:00:00Z"),
                 Instant.parse("2030-01-02T03:04:05Z"),
                 null));
     assertThat(created.toString())
         .doesNotContain("hm_secret_value")
         .contains("0d3b1c4e-1111-4222-8333-944455556666");
+  }
+
+  @Test
+  void rotateApiTokenSendsNullForNeverAndTheGraceInSecondsAndIsNeverRetried() throws IOException {
+    server.enqueue(Reply.json(201, "{\"token\":\"hm_new\",\"api_token\":" + TOKEN_JSON + "}"));
+
+    CreatedApiToken rotated =
+        client()
+            .rotateApiToken(
+                "k1",
+                ApiTokenRotate.builder()
+                    .neverExpires()
+                    .gracePeriod(Duration.ofMinutes(10))
+                    .build());
+
+    Received request = server.onlyRequest();
+    assertThat(request.method()).isEqualTo("POST");
+    assertThat(request.rawPath()).isEqualTo("/api/v0/user/api-tokens/k1/rotate");
+    assertThat(json.readTree(request.body()))
+        .isEqualTo(json.readTree("{\"expires_at\":null,\"grace_period_seconds\":600}"));
+    assertThat(rotated.apiToken().hint()).isEqualTo("x9Qz");
+    assertThat(rotated.toString()).doesNotContain("hm_new");
+
+    server.enqueue(Reply.json(503, "{}"));
+    assertThatThrownBy(() -> client().rotateApiToken("k", ApiTokenRotate.builder().build()))
+        .isInstanceOf(ServerException.class);
+    assertThat(server.requests()).hasSize(2);
+  }
+
+  @Test
+  void rotateParametersAreCheckedBeforeAnyRequest() {
+    assertThatThrownBy(() -> ApiTokenRotate.builder().gracePeriod(Duration.ofDays(2)).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ApiTokenRotate.builder().gracePeriod(Duration.ofMillis(1500)).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> ApiTokenRotate.builder().neverExpires().expiresAt(Instant.now()).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client().rotateApiToken(" ", ApiTokenRotate.builder().build()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> EventListParams.builder().limit(201).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void listEventsSendsLimitAndTheCursorEncoded() {
+    server.enqueue(
+        Reply.json(
+            200,
+            "{\"events\":[{\"id\":\"e1\",\"type\":\"user.renamed\","
+                + "\"created_at\":\"2026-01-01T10:00:00Z\",\"ip\":\"10.0.0.1\","
+                + "\"user_agent\":null,\"request_id\":\"req_1\",\"api_token_id\":null,"
+                + "\"new_field\":1}],\"next\":\"a+b=\"}"));
+
+    EventListParams params = EventListParams.builder().limit(2).before("x/y=").build();
+    SecurityEventPage page = client().listEvents(params);
+
+    assertThat(server.onlyRequest().rawPath()).isEqualTo("/api/v0/user/events");
+    assertThat(server.onlyRequest().uri().getRawQuery()).isEqualTo("limit=2&before=x%2Fy%3D");
+    assertThat(page.events())
+        .singleElement()
+        .extracting(SecurityEvent::type)
+        .isEqualTo("user.renamed");
+    assertThat(page.nextPage(params)).contains(new EventListParams(2, "a+b="));
   }
 
   @Test

@@ -370,4 +370,125 @@ class RealServerTest {
     assertThat(failures).isEmpty();
     assertThat(client.listApiTokens().apiTokens()).hasSize(9);
   }
+
+  // ---- Key lifecycle: hints, which key is this, rotation, the security log ----
+
+  @Test
+  void keysCarryTheirHintAndGetCurrentTokenSaysWhichKeyIsUsed() {
+    TestUser user = server.newUser();
+    HarmontClient client = clientFor(user);
+    Instant expiry = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+    CreatedApiToken created =
+        client.createApiToken(
+            ApiTokenCreate.builder().description("deploy").expiresAt(expiry).build());
+
+    CurrentToken current = client.withToken(created.secret()).getCurrentToken();
+
+    assertThat(created.secret()).matches("hm_[0-9A-Za-z]{49}");
+    assertThat(created.apiToken().hint()).isEqualTo(created.secret().substring(48));
+    assertThat(current.kind()).isEqualTo(CurrentToken.API_KEY);
+    assertThat(current.id()).isEqualTo(created.apiToken().id());
+    assertThat(current.description()).isEqualTo("deploy");
+    assertThat(current.hint()).isEqualTo(created.apiToken().hint());
+    assertThat(current.expiresAt()).isEqualTo(expiry);
+    assertThat(current.stopsWithin(Duration.ofDays(7), java.time.Clock.systemUTC())).isTrue();
+    assertThat(current.stopsWithin(Duration.ofDays(1), java.time.Clock.systemUTC())).isFalse();
+    assertThat(clientFor(server.issueSessionToken(user)).getCurrentToken().kind())
+        .isEqualTo(CurrentToken.SESSION);
+  }
+
+  @Test
+  void rotateApiTokenReplacesTheSecretAndAGracePeriodKeepsTheOldOneWorking() {
+    TestUser user = server.newUser();
+    HarmontClient client = clientFor(user);
+    CreatedApiToken created =
+        client.createApiToken(ApiTokenCreate.builder().description("ci").build());
+    String id = created.apiToken().id();
+
+    CreatedApiToken graceful =
+        client.rotateApiToken(
+            id, ApiTokenRotate.builder().gracePeriod(Duration.ofMinutes(10)).build());
+
+    assertThat(graceful.apiToken().id()).isEqualTo(id);
+    assertThat(graceful.apiToken().description()).isEqualTo("ci");
+    assertThat(graceful.secret()).isNotEqualTo(created.secret());
+    CurrentToken old = client.withToken(created.secret()).getCurrentToken();
+    assertThat(old.previousSecretEndsAt()).isAfter(Instant.now().plus(Duration.ofMinutes(9)));
+    assertThat(old.stopsAt()).isEqualTo(old.previousSecretEndsAt());
+
+    CreatedApiToken abrupt =
+        client.rotateApiToken(
+            id,
+            ApiTokenRotate.builder()
+                .expiresAt(Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS))
+                .build());
+
+    assertUnauthorized(client.withToken(created.secret()));
+    assertUnauthorized(client.withToken(graceful.secret()));
+    assertThat(client.withToken(abrupt.secret()).getCurrentUser().uuid()).isEqualTo(user.id());
+    assertThat(abrupt.apiToken().expiresAt()).isNotNull();
+    assertThat(
+            client
+                .rotateApiToken(id, ApiTokenRotate.builder().neverExpires().build())
+                .apiToken()
+                .expiresAt())
+        .isNull();
+  }
+
+  @Test
+  void rotatingAnotherUsersKeyIsNotFound() {
+    HarmontClient alice = clientFor(server.newUser());
+    String bobsKey = clientFor(server.newUser()).listApiTokens().apiTokens().get(0).id();
+
+    NotFoundException e =
+        catchThrowableOfType(
+            NotFoundException.class,
+            () -> alice.rotateApiToken(bobsKey, ApiTokenRotate.builder().build()));
+
+    assertThat(e.code()).isEqualTo("api_token_not_found");
+  }
+
+  @Test
+  void listEventsPagesThroughTheSecurityLogNewestFirst() {
+    TestUser user = server.newUser();
+    HarmontClient client = clientFor(user);
+    for (int i = 0; i < 4; i++) {
+      client.updateCurrentUser(new UserUpdate("Name " + i));
+    }
+    String id = client.listApiTokens().apiTokens().get(0).id();
+    client.rotateApiToken(id, ApiTokenRotate.builder().gracePeriod(Duration.ofMinutes(1)).build());
+
+    List<SecurityEvent> all = new java.util.ArrayList<>();
+    java.util.Optional<EventListParams> params =
+        java.util.Optional.of(EventListParams.builder().limit(2).build());
+    int pages = 0;
+    while (params.isPresent()) {
+      SecurityEventPage page = client.listEvents(params.get());
+      all.addAll(page.events());
+      params = page.nextPage(params.get());
+      pages++;
+    }
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(all)
+        .extracting(SecurityEvent::type)
+        .containsExactly(
+            "api_token.rotated",
+            "user.renamed",
+            "user.renamed",
+            "user.renamed",
+            "user.renamed",
+            "api_token.created");
+    assertThat(all.get(0).apiTokenId()).isEqualTo(id);
+    assertThat(all.get(0).userAgent()).startsWith("harmont-cloud-java/");
+    assertThat(all.get(0).requestId()).isNotBlank();
+    assertThat(clientFor(server.newUser()).listEvents(EventListParams.builder().build()).events())
+        .extracting(SecurityEvent::type)
+        .containsExactly("api_token.created");
+    InvalidRequestException bad =
+        catchThrowableOfType(
+            InvalidRequestException.class,
+            () -> client.listEvents(EventListParams.builder().before("not-a-cursor").build()));
+    assertThat(bad.code()).isEqualTo("events_cursor_invalid");
+  }
 }

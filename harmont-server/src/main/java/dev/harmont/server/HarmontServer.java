@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class HarmontServer implements AutoCloseable {
   private static final Duration DRAIN_PERIOD = Duration.ofSeconds(10);
+  private static final System.Logger LOG = System.getLogger(HarmontServer.class.getName());
   private static final String METRICS_SOCKET = "metrics";
 
   private final Database database;
@@ -40,6 +41,7 @@ public final class HarmontServer implements AutoCloseable {
   private final ExecutorService background;
   // PostgreSQL with notifications on: the dedicated listening connection; else null.
   private final ChangeListener listener;
+  private final Thread pruner;
   private final Metrics metrics;
 
   private HarmontServer(
@@ -50,10 +52,12 @@ public final class HarmontServer implements AutoCloseable {
       URI baseUri,
       ExecutorService background,
       ChangeListener listener,
-      Metrics metrics) {
+      Metrics metrics,
+      Thread pruner) {
     this.background = background;
     this.listener = listener;
     this.metrics = metrics;
+    this.pruner = pruner;
     this.database = database;
     this.accounts = accounts;
     this.links = links;
@@ -96,6 +100,8 @@ public final class HarmontServer implements AutoCloseable {
           new AccountService(
               database.users(),
               database.tokens(),
+              database.events(),
+              config.securityLog().retention(),
               config.clock(),
               new SecureRandom(),
               config.limits().account(),
@@ -167,7 +173,9 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      return new HarmontServer(database, accounts, links, web, base, background, listener, metrics);
+      Thread pruner = startPruning(accounts, config.securityLog().pruneInterval());
+      return new HarmontServer(
+          database, accounts, links, web, base, background, listener, metrics, pruner);
     } catch (RuntimeException e) {
       if (listener != null) {
         listener.close();
@@ -177,6 +185,32 @@ public final class HarmontServer implements AutoCloseable {
       metrics.close();
       throw e;
     }
+  }
+
+  /**
+   * Deletes security events past their retention now and then every {@code interval}, on a virtual
+   * thread that ends with the executor. A failure (the database is down) is logged and retried at
+   * the next interval; listing never shows expired events anyway.
+   */
+  private static Thread startPruning(AccountService accounts, Duration interval) {
+    return Thread.ofVirtual()
+        .name("harmont-event-pruning")
+        .start(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                try {
+                  accounts.deleteExpiredEvents();
+                } catch (RuntimeException e) {
+                  LOG.log(
+                      System.Logger.Level.WARNING, "could not delete expired security events", e);
+                }
+                try {
+                  Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
   }
 
   private static long drainCap(int maxBodyBytes) {
@@ -216,10 +250,13 @@ public final class HarmontServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      pruner.interrupt();
       web.stop();
-      // Let pending last-used writes finish before the pools go.
+      // Let pending last-used writes and a running deletion of old events finish before the
+      // pools go.
       background.shutdown();
       background.awaitTermination(5, TimeUnit.SECONDS);
+      pruner.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {

@@ -27,6 +27,7 @@ import java.util.Map;
  *     null: metrics are off
  * @param clock time source (tests use a controllable one)
  * @param sessionTtl lifetime of the session tokens the web console's sign-in gives
+ * @param securityLog how long security events are kept
  */
 public record ServerConfig(
     String host,
@@ -39,7 +40,8 @@ public record ServerConfig(
     AuthCacheSettings authCache,
     ListenAddress metricsAddress,
     Clock clock,
-    Duration sessionTtl) {
+    Duration sessionTtl,
+    SecurityLogSettings securityLog) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -68,7 +70,8 @@ public record ServerConfig(
         AuthCacheSettings.DEFAULTS,
         null,
         Clock.systemUTC(),
-        DEFAULT_SESSION_TTL);
+        DEFAULT_SESSION_TTL,
+        SecurityLogSettings.DEFAULTS);
   }
 
   /**
@@ -99,7 +102,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withPort(int v) {
@@ -114,7 +118,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withDatabase(DatabaseSettings v) {
@@ -129,7 +134,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withPublicUrl(String v) {
@@ -144,7 +150,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withLimits(Limits v) {
@@ -159,7 +166,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withTrustedProxies(List<String> v) {
@@ -174,7 +182,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withCorsOrigins(List<String> v) {
@@ -189,7 +198,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withAuthCache(AuthCacheSettings v) {
@@ -204,7 +214,8 @@ public record ServerConfig(
         v,
         metricsAddress,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withMetricsAddress(ListenAddress v) {
@@ -219,7 +230,8 @@ public record ServerConfig(
         authCache,
         v,
         clock,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withClock(Clock v) {
@@ -234,7 +246,8 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         v,
-        sessionTtl);
+        sessionTtl,
+        securityLog);
   }
 
   public ServerConfig withSessionTtl(Duration v) {
@@ -249,6 +262,23 @@ public record ServerConfig(
         authCache,
         metricsAddress,
         clock,
+        v,
+        securityLog);
+  }
+
+  public ServerConfig withSecurityLog(SecurityLogSettings v) {
+    return new ServerConfig(
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock,
+        sessionTtl,
         v);
   }
 }

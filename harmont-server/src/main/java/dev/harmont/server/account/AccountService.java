@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
@@ -25,8 +26,21 @@ public final class AccountService {
   // Longer bearer values are never ours; refusing them early keeps hashing bounded.
   private static final int MAX_SECRET_LENGTH = 512;
 
+  /** The longest grace period a rotation may give the replaced secret. */
+  public static final Duration MAX_GRACE_PERIOD = Duration.ofDays(1);
+
+  /** Security log pages hold 1 to this many events. */
+  public static final int MAX_EVENTS_PER_PAGE = 200;
+
+  public static final int DEFAULT_EVENTS_PER_PAGE = 50;
+
+  /** How long security events are kept unless the operator says otherwise. */
+  public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
+
   private final UserStore users;
   private final TokenStore tokens;
+  private final EventStore events;
+  private final Duration eventRetention;
   private final Clock clock;
   private final Secrets secrets;
   private final Ids ids;
@@ -39,16 +53,29 @@ public final class AccountService {
    * @param cache how long validated tokens are served from memory
    * @param background runs the {@code last_used_at} writes ({@code Runnable::run} writes them
    *     inline, which tests use)
+   * @param eventRetention how long security events are kept and listed
    */
   public AccountService(
       UserStore users,
       TokenStore tokens,
+      EventStore events,
+      Duration eventRetention,
       Clock clock,
       SecureRandom random,
       AccountLimits limits,
       AuthCacheSettings cache,
       Executor background) {
-    this(users, tokens, clock, random, limits, cache, background, AuthOutcome.Listener.NONE);
+    this(
+        users,
+        tokens,
+        events,
+        eventRetention,
+        clock,
+        random,
+        limits,
+        cache,
+        background,
+        AuthOutcome.Listener.NONE);
   }
 
   /**
@@ -57,15 +84,22 @@ public final class AccountService {
   public AccountService(
       UserStore users,
       TokenStore tokens,
+      EventStore events,
+      Duration eventRetention,
       Clock clock,
       SecureRandom random,
       AccountLimits limits,
       AuthCacheSettings cache,
       Executor background,
       AuthOutcome.Listener outcomes) {
+    if (eventRetention.isNegative() || eventRetention.isZero()) {
+      throw new IllegalArgumentException("eventRetention must be positive");
+    }
     this.outcomes = outcomes;
     this.users = users;
     this.tokens = tokens;
+    this.events = events;
+    this.eventRetention = eventRetention;
     this.clock = clock;
     this.limits = limits;
     this.cache = new AuthCache(cache, clock);
@@ -77,14 +111,18 @@ public final class AccountService {
   /**
    * Resolves a raw bearer secret to its user and token.
    *
+   * <p>A key in the checksummed format ({@code hm_} + 49 base62 characters) whose checksum does not
+   * match is refused here, before the cache or the database: it cannot be a key we minted.
+   *
    * @throws HarmontException {@link ErrorCode#UNAUTHORIZED} when it is malformed, unknown, revoked,
-   *     or expired
+   *     or expired, or a replaced secret whose grace period is over
    */
   public Authenticated authenticate(String secret) {
     if (secret == null
         || secret.isEmpty()
         || secret.length() > MAX_SECRET_LENGTH
-        || !isToken68(secret)) {
+        || !isToken68(secret)
+        || (Secrets.hasChecksummedShape(secret) && !Secrets.checksumMatches(secret))) {
       outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
@@ -100,8 +138,9 @@ public final class AccountService {
       }
       cache.put(hash, who, before);
     }
-    // Checked on every request, cached or not: no entry outlives its key's own expires_at.
-    if (who.token().isExpiredAt(now)) {
+    // Checked on every request, cached or not: no entry outlives its key's own expires_at, nor a
+    // replaced secret its grace period, whatever the TTL.
+    if (who.isExpiredAt(now)) {
       outcomes.outcome(AuthOutcome.EXPIRED);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
@@ -177,11 +216,14 @@ public final class AccountService {
   }
 
   /** Sets the display name (trimmed, 1..255 code points, no control characters). */
-  public User rename(Authenticated who, String rawName) {
+  public User rename(Authenticated who, String rawName, RequestContext context) {
     String name = Validation.displayName(rawName);
+    Instant now = now();
+    SecurityEvent event =
+        event(who.user().id(), SecurityEventType.USER_RENAMED, now, context, null);
     User renamed =
         users
-            .rename(who.user().id(), name, now())
+            .rename(who.user().id(), name, now, event)
             .orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
     cache.forgetUser(who.user().id());
     return renamed;
@@ -206,7 +248,8 @@ public final class AccountService {
    * @param rawDescription optional label, trimmed, at most 255 code points
    * @param expiresAt null for a key that never expires, else an instant strictly in the future
    */
-  public CreatedToken createApiToken(Authenticated who, String rawDescription, Instant expiresAt) {
+  public CreatedToken createApiToken(
+      Authenticated who, String rawDescription, Instant expiresAt, RequestContext context) {
     String description =
         Validation.description(rawDescription, limits.maxDescriptionLength()).orElse(null);
     Instant now = now();
@@ -214,25 +257,177 @@ public final class AccountService {
     if (expiry != null && !expiry.isAfter(now)) {
       throw new HarmontException(ErrorCode.API_TOKEN_EXPIRES_AT_NOT_IN_FUTURE);
     }
-    return mint(who.user().id(), TokenKind.PERSONAL, description, now, expiry);
+    return mint(who.user().id(), TokenKind.PERSONAL, description, now, expiry, context);
   }
 
   /**
-   * Revokes one of the caller's personal keys. Unknown, malformed, session and other users' ids all
-   * answer {@link ErrorCode#API_TOKEN_NOT_FOUND} alike, so ids cannot be probed.
+   * Replaces the secret of one of the caller's personal keys: same id and description, a new secret
+   * (returned only here) and hint. The replaced secret stops at once, or after {@code gracePeriod}
+   * (at most {@link #MAX_GRACE_PERIOD}, and never after the key's old expiry) so that deployments
+   * can roll over. Only one replaced secret is kept: rotating again ends the previous one's grace.
+   *
+   * <p>Of two concurrent rotations of one key exactly one succeeds; the other is refused with
+   * {@link ErrorCode#API_TOKEN_ROTATION_CONFLICT}, so there are never two live new secrets.
+   *
+   * @param expiry the new expiry, as create takes it; null keeps the key's lifetime: a key that
+   *     expired {@code L} after its secret was minted gets {@code now + L}, a key that never
+   *     expired still never does
+   * @throws HarmontException {@link ErrorCode#API_TOKEN_NOT_FOUND} for anything but the caller's
+   *     own personal key, {@link ErrorCode#API_TOKEN_GRACE_PERIOD_INVALID}, {@link
+   *     ErrorCode#API_TOKEN_EXPIRED}, or the expiry errors of create
    */
-  public void revokeApiToken(Authenticated who, String rawId) {
+  public CreatedToken rotateApiToken(
+      Authenticated who,
+      String rawId,
+      ExpiryChange expiry,
+      Duration gracePeriod,
+      RequestContext context) {
+    if (gracePeriod.isNegative() || gracePeriod.compareTo(MAX_GRACE_PERIOD) > 0) {
+      throw new HarmontException(ErrorCode.API_TOKEN_GRACE_PERIOD_INVALID);
+    }
     UUID id = Ids.parseOrNull(rawId);
-    if (id == null || !tokens.deletePersonal(who.user().id(), id)) {
+    TokenStore.KeyState current =
+        (id == null
+                ? Optional.<TokenStore.KeyState>empty()
+                : tokens.findPersonal(who.user().id(), id))
+            .orElseThrow(() -> new HarmontException(ErrorCode.API_TOKEN_NOT_FOUND));
+    ApiToken old = current.token();
+    Instant now = now();
+    if (old.isExpiredAt(now)) {
+      throw new HarmontException(ErrorCode.API_TOKEN_EXPIRED);
+    }
+    Instant expiresAt;
+    if (expiry.keepLifetime()) {
+      expiresAt =
+          old.expiresAt() == null
+              ? null
+              : now.plus(Duration.between(old.secretCreatedAt(), old.expiresAt()));
+    } else {
+      expiresAt =
+          expiry.expiresAt() == null ? null : expiry.expiresAt().truncatedTo(ChronoUnit.MICROS);
+      if (expiresAt != null && !expiresAt.isAfter(now)) {
+        throw new HarmontException(ErrorCode.API_TOKEN_EXPIRES_AT_NOT_IN_FUTURE);
+      }
+    }
+    Instant previousEndsAt = null;
+    if (!gracePeriod.isZero()) {
+      previousEndsAt = now.plus(gracePeriod);
+      if (old.expiresAt() != null && old.expiresAt().isBefore(previousEndsAt)) {
+        previousEndsAt = old.expiresAt();
+      }
+    }
+    String secret = secrets.mint(TokenKind.PERSONAL);
+    String hint = Secrets.hint(secret);
+    TokenStore.Rotation rotation =
+        new TokenStore.Rotation(
+            who.user().id(),
+            id,
+            current.secretHash(),
+            Secrets.hash(secret),
+            hint,
+            now,
+            expiresAt,
+            previousEndsAt == null ? null : current.secretHash(),
+            previousEndsAt);
+    boolean rotated =
+        tokens.rotate(
+            rotation,
+            event(who.user().id(), SecurityEventType.API_TOKEN_ROTATED, now, context, id));
+    // Whatever happened, entries for the old secret on this node go: with no grace it stops here
+    // at once; with a grace its next lookup learns when it ends.
+    cache.forgetToken(id);
+    if (!rotated) {
+      throw new HarmontException(
+          tokens.findPersonal(who.user().id(), id).isPresent()
+              ? ErrorCode.API_TOKEN_ROTATION_CONFLICT
+              : ErrorCode.API_TOKEN_NOT_FOUND);
+    }
+    ApiToken token =
+        new ApiToken(
+            id,
+            old.userId(),
+            old.kind(),
+            old.description(),
+            hint,
+            old.createdAt(),
+            now,
+            expiresAt,
+            old.lastUsedAt());
+    return new CreatedToken(token, secret);
+  }
+
+  /**
+   * The expiry a rotation asks for.
+   *
+   * @param keepLifetime true when the request did not say (the key's lifetime is granted again)
+   * @param expiresAt the new expiry, null for never; ignored when {@code keepLifetime}
+   */
+  public record ExpiryChange(boolean keepLifetime, Instant expiresAt) {
+    public static final ExpiryChange KEEP_LIFETIME = new ExpiryChange(true, null);
+
+    public static ExpiryChange to(Instant expiresAt) {
+      return new ExpiryChange(false, expiresAt);
+    }
+  }
+
+  /**
+   * Revokes one of the caller's personal keys, both its current secret and a replaced one still in
+   * its grace period. Unknown, malformed, session and other users' ids all answer {@link
+   * ErrorCode#API_TOKEN_NOT_FOUND} alike, so ids cannot be probed.
+   */
+  public void revokeApiToken(Authenticated who, String rawId, RequestContext context) {
+    UUID id = Ids.parseOrNull(rawId);
+    if (id == null
+        || !tokens.deletePersonal(
+            who.user().id(),
+            id,
+            event(who.user().id(), SecurityEventType.API_TOKEN_REVOKED, now(), context, id))) {
       throw new HarmontException(ErrorCode.API_TOKEN_NOT_FOUND);
     }
     cache.forgetToken(id);
   }
 
-  /** Revokes the very token used for this call, and nothing else. */
-  public void logout(Authenticated who) {
-    tokens.delete(who.token().id());
-    cache.forgetToken(who.token().id());
+  /**
+   * Revokes the very token used for this call, and nothing else: a session ends ({@code
+   * session.ended}), a personal key is revoked ({@code api_token.revoked}).
+   */
+  public void logout(Authenticated who, RequestContext context) {
+    ApiToken token = who.token();
+    SecurityEvent event =
+        token.kind() == TokenKind.SESSION
+            ? event(who.user().id(), SecurityEventType.SESSION_ENDED, now(), context, null)
+            : event(
+                who.user().id(), SecurityEventType.API_TOKEN_REVOKED, now(), context, token.id());
+    tokens.delete(token.id(), event);
+    cache.forgetToken(token.id());
+  }
+
+  /**
+   * One page of the caller's security log, newest first. Events older than the retention period are
+   * never listed, even before they are deleted.
+   *
+   * @param limit 1 to {@link #MAX_EVENTS_PER_PAGE}
+   * @param before the {@code next} cursor of the previous page, or null for the newest events
+   * @throws HarmontException {@link ErrorCode#EVENTS_LIMIT_INVALID}, {@link
+   *     ErrorCode#EVENTS_CURSOR_INVALID}
+   */
+  public EventPage listEvents(Authenticated who, int limit, String before) {
+    if (limit < 1 || limit > MAX_EVENTS_PER_PAGE) {
+      throw new HarmontException(ErrorCode.EVENTS_LIMIT_INVALID);
+    }
+    EventCursor cursor = before == null ? null : EventCursor.decode(before);
+    List<SecurityEvent> found =
+        events.list(who.user().id(), now().minus(eventRetention), cursor, limit + 1);
+    if (found.size() <= limit) {
+      return new EventPage(found, null);
+    }
+    List<SecurityEvent> page = found.subList(0, limit);
+    return new EventPage(page, EventCursor.after(page.get(limit - 1)));
+  }
+
+  /** Deletes the security events older than the retention period; returns how many. */
+  public int deleteExpiredEvents() {
+    return events.deleteOlderThan(now().minus(eventRetention));
   }
 
   /**
@@ -243,17 +438,20 @@ public final class AccountService {
    * @throws HarmontException {@link ErrorCode#SESSION_REFRESH_NOT_ALLOWED} when the caller
    *     authenticated with a session token
    */
-  public CreatedToken createSession(Authenticated who, Duration ttl) {
+  public CreatedToken createSession(Authenticated who, Duration ttl, RequestContext context) {
     if (who.token().kind() == TokenKind.SESSION) {
       throw new HarmontException(ErrorCode.SESSION_REFRESH_NOT_ALLOWED);
     }
-    return startSession(who.user().id(), ttl);
+    return startSession(who.user().id(), ttl, context);
   }
 
-  /** A session token of {@code ttl} for a user; never listed with the API keys. */
-  CreatedToken startSession(UUID userId, Duration ttl) {
+  /**
+   * A session token of {@code ttl} for a user, recorded as {@code session.created}; never listed
+   * with the API keys.
+   */
+  CreatedToken startSession(UUID userId, Duration ttl, RequestContext context) {
     Instant now = now();
-    return mint(userId, TokenKind.SESSION, null, now, now.plus(ttl));
+    return mint(userId, TokenKind.SESSION, null, now, now.plus(ttl), context);
   }
 
   // ---- Operator actions (the admin commands); no bearer token involved. ----
@@ -265,7 +463,14 @@ public final class AccountService {
     Instant now = now();
     User user =
         users.create(ids.next(now), ids.next(now), email, name, Validation.slugBase(email), now);
-    CreatedToken key = mint(user.id(), TokenKind.PERSONAL, "Created by harmont admin", now, null);
+    CreatedToken key =
+        mint(
+            user.id(),
+            TokenKind.PERSONAL,
+            "Created by harmont admin",
+            now,
+            null,
+            RequestContext.OPERATOR);
     return new CreatedUser(user, key);
   }
 
@@ -278,12 +483,13 @@ public final class AccountService {
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       throw new HarmontException(ErrorCode.API_TOKEN_EXPIRES_AT_NOT_IN_FUTURE);
     }
-    return mint(user.id(), TokenKind.PERSONAL, description, now, expiresAt);
+    return mint(
+        user.id(), TokenKind.PERSONAL, description, now, expiresAt, RequestContext.OPERATOR);
   }
 
   /** Mints a session token (what a sign-in would give); it is never listed with the API keys. */
   public CreatedToken issueSessionToken(String rawEmail, Duration ttl) {
-    return startSession(userByEmail(rawEmail).id(), ttl);
+    return startSession(userByEmail(rawEmail).id(), ttl, RequestContext.OPERATOR);
   }
 
   /** True once at least one user exists. */
@@ -301,20 +507,36 @@ public final class AccountService {
                     ErrorCode.USER_NOT_FOUND, "No user has the email address `" + email + "`."));
   }
 
+  /**
+   * Mints and stores a token with its event ({@code api_token.created} for a personal key, {@code
+   * session.created} for a session). Sign-in flows call this with {@link TokenKind#SESSION}.
+   */
   private CreatedToken mint(
-      UUID userId, TokenKind kind, String description, Instant now, Instant expiresAt) {
+      UUID userId,
+      TokenKind kind,
+      String description,
+      Instant now,
+      Instant expiresAt,
+      RequestContext context) {
     String secret = secrets.mint(kind);
+    UUID id = ids.next(now);
     ApiToken token =
         new ApiToken(
-            ids.next(now),
+            id,
             userId,
             kind,
             description,
+            Secrets.hint(secret),
             now,
+            null,
             expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS),
             null);
+    SecurityEvent event =
+        kind == TokenKind.PERSONAL
+            ? event(userId, SecurityEventType.API_TOKEN_CREATED, now, context, id)
+            : event(userId, SecurityEventType.SESSION_CREATED, now, context, null);
     int max = kind == TokenKind.PERSONAL ? limits.maxLiveKeysPerUser() : Integer.MAX_VALUE;
-    if (!tokens.insert(token, Secrets.hash(secret), max)) {
+    if (!tokens.insert(token, Secrets.hash(secret), max, event)) {
       throw new HarmontException(
           ErrorCode.API_TOKEN_LIMIT_REACHED,
           "You have reached the maximum of "
@@ -322,6 +544,11 @@ public final class AccountService {
               + " live API keys. Revoke keys you no longer use, then try again.");
     }
     return new CreatedToken(token, secret);
+  }
+
+  private SecurityEvent event(
+      UUID userId, SecurityEventType type, Instant at, RequestContext context, UUID apiTokenId) {
+    return SecurityEvent.of(ids.next(at), userId, type, at, context, apiTokenId);
   }
 
   private Instant now() {

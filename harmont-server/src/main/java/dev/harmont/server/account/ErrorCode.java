@@ -156,6 +156,36 @@ public enum ErrorCode {
           + " sign-in link.",
       "Send a personal API key as the bearer token. A session is never extended: it ends at its"
           + " `expires_at`, so a stolen session token cannot be kept alive."),
+  // Key lifecycle: rotation and the security log (issue 14).
+  API_TOKEN_GRACE_PERIOD_INVALID(
+      422,
+      "invalid_request",
+      "Field `grace_period_seconds` must be an integer from 0 to 86400.",
+      "Send how many seconds the replaced secret keeps working, from 0 (it stops at once) to"
+          + " 86400 (one day), or leave the field out for 0."),
+  API_TOKEN_ROTATION_CONFLICT(
+      409,
+      "conflict",
+      "This API key was rotated by another request at the same time. List your keys and try"
+          + " again.",
+      "Two rotations of one key raced and the other one won: its new secret is the live one. If"
+          + " you did not start it, revoke the key."),
+  API_TOKEN_EXPIRED(
+      409,
+      "conflict",
+      "This API key has expired and cannot be rotated. Create a new key instead.",
+      "Create a new key (POST /api/v0/user/api-tokens); revoke the expired one if you like."),
+  EVENTS_LIMIT_INVALID(
+      422,
+      "invalid_request",
+      "Query parameter `limit` must be an integer from 1 to 200.",
+      "Send limit=1 to limit=200, or leave it out for 50."),
+  EVENTS_CURSOR_INVALID(
+      400,
+      "invalid_request",
+      "Query parameter `before` must be the `next` cursor of a previous page.",
+      "Pass the `next` value of the page you got, unchanged, or leave `before` out for the newest"
+          + " events."),
   SERVICE_UNAVAILABLE(
       503,
       "api_error",

@@ -6,14 +6,40 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.zip.CRC32;
 
 /**
- * Mints bearer secrets and hashes them. A secret is 32 bytes from {@link SecureRandom}, base64url
- * without padding; personal API keys carry the {@code hm_} prefix. Only the lowercase hex SHA-256
- * of the whole secret (prefix included) is ever stored.
+ * Mints bearer secrets, checks their shape and hashes them. Only the lowercase hex SHA-256 of the
+ * whole secret (prefix included) is ever stored.
+ *
+ * <p>A personal API key is {@code hm_}, 43 base62 characters of randomness (alphabet {@code
+ * 0-9A-Za-z} in that order, 43 × log2(62) ≈ 256.03 bits, drawn without bias by rejection sampling)
+ * and a 6-character checksum: the CRC32 of those 43 ASCII characters written in the same alphabet,
+ * most significant digit first, left-padded with {@code 0}. Secret scanners can match and verify it
+ * offline (docs/secret-scanning.md), and a mistyped or truncated key is refused without a database
+ * lookup. Keys minted before this format ({@code hm_} + 43 base64url characters, 32 random bytes)
+ * keep working. Session tokens are 32 random bytes, base64url without padding, no prefix.
  */
 public final class Secrets {
   public static final String PERSONAL_PREFIX = "hm_";
+
+  /** The base62 alphabet of personal keys and their checksum, in digit order. */
+  public static final String BASE62 =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+  static final int RANDOM_CHARS = 43;
+  static final int CHECKSUM_CHARS = 6;
+
+  /** Length of a personal key in the current format: {@code hm_} + 49. */
+  public static final int PERSONAL_LENGTH =
+      PERSONAL_PREFIX.length() + RANDOM_CHARS + CHECKSUM_CHARS;
+
+  /** Characters of a key shown as its hint (never enough to guess it: 4 of 49). */
+  public static final int HINT_CHARS = 4;
+
+  // 248 = 4 × 62: bytes below it map onto the alphabet uniformly (b % 62), the others are drawn
+  // again, so every character is uniform.
+  private static final int UNBIASED_BOUND = 248;
   private static final int SECRET_BYTES = 32;
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final HexFormat HEX = HexFormat.of();
@@ -26,10 +52,81 @@ public final class Secrets {
 
   /** A new secret for a token of this kind. */
   public String mint(TokenKind kind) {
+    if (kind == TokenKind.PERSONAL) {
+      String body = randomBase62(RANDOM_CHARS);
+      return PERSONAL_PREFIX + body + checksum(body);
+    }
     byte[] bytes = new byte[SECRET_BYTES];
     random.nextBytes(bytes);
-    String body = BASE64URL.encodeToString(bytes);
-    return kind == TokenKind.PERSONAL ? PERSONAL_PREFIX + body : body;
+    return BASE64URL.encodeToString(bytes);
+  }
+
+  private String randomBase62(int length) {
+    StringBuilder out = new StringBuilder(length);
+    byte[] buffer = new byte[length + 8];
+    while (out.length() < length) {
+      random.nextBytes(buffer);
+      for (int i = 0; i < buffer.length && out.length() < length; i++) {
+        int b = buffer[i] & 0xff;
+        if (b < UNBIASED_BOUND) {
+          out.append(BASE62.charAt(b % 62));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * The checksum of the 43 random characters of a personal key: their CRC32 in base62, 6 digits,
+   * most significant first, left-padded with {@code 0}.
+   */
+  public static String checksum(String randomPart) {
+    CRC32 crc = new CRC32();
+    crc.update(randomPart.getBytes(StandardCharsets.US_ASCII));
+    long value = crc.getValue();
+    char[] digits = new char[CHECKSUM_CHARS];
+    for (int i = CHECKSUM_CHARS - 1; i >= 0; i--) {
+      digits[i] = BASE62.charAt((int) (value % 62));
+      value /= 62;
+    }
+    return new String(digits);
+  }
+
+  /** True for {@code hm_} followed by 49 base62 characters: the current key format's shape. */
+  public static boolean hasChecksummedShape(String secret) {
+    if (secret.length() != PERSONAL_LENGTH || !secret.startsWith(PERSONAL_PREFIX)) {
+      return false;
+    }
+    for (int i = PERSONAL_PREFIX.length(); i < PERSONAL_LENGTH; i++) {
+      if (!isBase62(secret.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * True when {@code secret} has the current format's shape and its checksum matches. Any other
+   * string (an old-format key, a session token) is not for this method to judge.
+   */
+  public static boolean checksumMatches(String secret) {
+    if (!hasChecksummedShape(secret)) {
+      return false;
+    }
+    int end = PERSONAL_PREFIX.length() + RANDOM_CHARS;
+    return checksum(secret.substring(PERSONAL_PREFIX.length(), end)).equals(secret.substring(end));
+  }
+
+  /**
+   * The last {@link #HINT_CHARS} characters of a personal key in the current format, shown to tell
+   * keys apart; null for other secrets (old-format keys and sessions have no hint).
+   */
+  public static String hint(String secret) {
+    return hasChecksummedShape(secret) ? secret.substring(secret.length() - HINT_CHARS) : null;
+  }
+
+  private static boolean isBase62(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   }
 
   /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code secret}. */

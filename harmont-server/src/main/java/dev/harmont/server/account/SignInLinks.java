@@ -48,12 +48,13 @@ public final class SignInLinks {
   }
 
   /**
-   * Spends a code and starts a session of {@code sessionTtl} for its user.
+   * Spends a code and starts a session of {@code sessionTtl} for its user, recorded as {@code
+   * session.created} with {@code context}.
    *
    * @throws HarmontException {@link ErrorCode#SIGN_IN_LINK_INVALID} for a code that is malformed,
    *     unknown, already used or expired
    */
-  public CreatedToken redeem(String code, Duration sessionTtl) {
+  public CreatedToken redeem(String code, Duration sessionTtl, RequestContext context) {
     if (code == null
         || code.isEmpty()
         || code.length() > MAX_CODE_LENGTH
@@ -65,7 +66,7 @@ public final class SignInLinks {
             .consume(Secrets.hash(code), clock.instant())
             .orElseThrow(() -> new HarmontException(ErrorCode.SIGN_IN_LINK_INVALID));
     try {
-      return accounts.startSession(userId, sessionTtl);
+      return accounts.startSession(userId, sessionTtl, context);
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.UNAUTHORIZED) {
         // The account was deleted between the link being spent and the session being stored.

@@ -20,12 +20,15 @@ public interface UserStore {
 
   Optional<User> findByEmail(String email);
 
-  /** Sets the display name; empty when the user no longer exists. */
-  Optional<User> rename(UUID id, String name, Instant now);
+  /**
+   * Sets the display name and stores {@code event} in the same transaction; empty (and no event)
+   * when the user no longer exists.
+   */
+  Optional<User> rename(UUID id, String name, Instant now, SecurityEvent event);
 
   /**
-   * Deletes the user, every token of theirs and their personal organization, in one transaction.
-   * Returns false when there was no such user.
+   * Deletes the user, every token and security event of theirs and their personal organization, in
+   * one transaction. Returns false when there was no such user.
    */
   boolean delete(UUID id);
 }

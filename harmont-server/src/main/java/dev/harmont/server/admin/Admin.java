@@ -29,6 +29,8 @@ public final class Admin implements AutoCloseable {
         new AccountService(
             database.users(),
             database.tokens(),
+            database.events(),
+            AccountService.DEFAULT_EVENT_RETENTION,
             clock,
             new SecureRandom(),
             limits,

@@ -1,22 +1,28 @@
 package dev.harmont.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AccountService.ExpiryChange;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.time.Instant;
 
-/** listApiTokens, createApiToken and revokeApiToken. */
+/** listApiTokens, createApiToken, rotateApiToken and revokeApiToken. */
 final class ApiTokenHandlers {
   private final AccountService accounts;
   private final Bodies bodies;
+  private final RequestContexts contexts;
 
-  ApiTokenHandlers(AccountService accounts, Bodies bodies) {
+  ApiTokenHandlers(AccountService accounts, Bodies bodies, RequestContexts contexts) {
     this.accounts = accounts;
     this.bodies = bodies;
+    this.contexts = contexts;
   }
 
   void listApiTokens(ServerRequest req, ServerResponse res, Authenticated who) {
@@ -31,11 +37,47 @@ final class ApiTokenHandlers {
     Responses.json(
         res,
         Status.CREATED_201,
-        Wire.created(accounts.createApiToken(who, description, expiresAt)));
+        Wire.created(accounts.createApiToken(who, description, expiresAt, contexts.of(req))));
+  }
+
+  void rotateApiToken(ServerRequest req, ServerResponse res, Authenticated who) {
+    ObjectNode body = bodies.optionalObject(req);
+    // Absent: the key's lifetime again; null: never expires; a date-time: as create takes it.
+    ExpiryChange expiry =
+        body == null || !body.has("expires_at")
+            ? ExpiryChange.KEEP_LIFETIME
+            : ExpiryChange.to(
+                Wire.optionalDateTime(body, "expires_at", ErrorCode.API_TOKEN_EXPIRES_AT_INVALID));
+    Responses.json(
+        res,
+        Status.CREATED_201,
+        Wire.created(
+            accounts.rotateApiToken(
+                who,
+                req.path().pathParameters().get("id"),
+                expiry,
+                gracePeriod(body),
+                contexts.of(req))));
+  }
+
+  /** {@code grace_period_seconds}: absent or null is 0; else a JSON integer (range: the domain). */
+  private static Duration gracePeriod(ObjectNode body) {
+    JsonNode node = body == null ? null : body.get("grace_period_seconds");
+    if (node == null || node.isNull()) {
+      return Duration.ZERO;
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw new HarmontException(ErrorCode.API_TOKEN_GRACE_PERIOD_INVALID);
+    }
+    long seconds = node.longValue();
+    if (seconds < 0 || seconds > AccountService.MAX_GRACE_PERIOD.toSeconds()) {
+      throw new HarmontException(ErrorCode.API_TOKEN_GRACE_PERIOD_INVALID);
+    }
+    return Duration.ofSeconds(seconds);
   }
 
   void revokeApiToken(ServerRequest req, ServerResponse res, Authenticated who) {
-    accounts.revokeApiToken(who, req.path().pathParameters().get("id"));
+    accounts.revokeApiToken(who, req.path().pathParameters().get("id"), contexts.of(req));
     res.status(Status.NO_CONTENT_204).send();
   }
 }

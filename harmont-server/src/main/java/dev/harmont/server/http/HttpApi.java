@@ -63,10 +63,13 @@ public final class HttpApi {
         new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
     ClientAddress clients = new ClientAddress(config.trustedProxies());
     Bearer bearer = new Bearer(accounts, throttle, clients, authOutcomes);
-    UserHandlers users = new UserHandlers(accounts, bodies);
-    ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
+    RequestContexts contexts = new RequestContexts(clients);
+    UserHandlers users = new UserHandlers(accounts, bodies, contexts);
+    ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies, contexts);
+    SecurityLogHandlers securityLog = new SecurityLogHandlers(accounts);
     SignInHandlers signIn =
-        new SignInHandlers(accounts, links, bodies, config.sessionTtl(), throttle, clients);
+        new SignInHandlers(
+            accounts, links, bodies, config.sessionTtl(), throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -83,6 +86,11 @@ public final class HttpApi {
             new Route(Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
             new Route(
                 Method.POST, "/api/v0/user/api-tokens", bearer.protect(tokens::createApiToken)),
+            new Route(
+                Method.POST,
+                "/api/v0/user/api-tokens/{id}/rotate",
+                bearer.protect(tokens::rotateApiToken)),
+            // Listed before revoke, so that another method on .../rotate is a 405 naming POST.
             // {+id} takes the rest of the path, so `a%2Fb` or `x/../y` reach revoke and get the
             // same api_token_not_found as any other id that is not the caller's key.
             new Route(
@@ -92,6 +100,9 @@ public final class HttpApi {
             new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
             new Route(Method.POST, "/api/v0/auth/sessions", bearer.protect(signIn::createSession)),
             new Route(Method.POST, "/api/v0/auth/sign-in-links/redeem", signIn::redeemSignInLink),
+            new Route(
+                Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
+            new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
             new Route(
                 Method.GET,
                 "/api/v0/openapi.json",

@@ -15,7 +15,7 @@ import java.time.Duration;
  * The web console's two ways in: createSession (an API key traded for a session token) and
  * redeemSignInLink (a one-time link's code traded for one). A refused code is a failed
  * authentication for {@link AuthThrottle}, like a refused bearer token, so codes cannot be guessed
- * faster than keys.
+ * faster than keys. Both record {@code session.created} in the security log.
  */
 final class SignInHandlers {
   private final AccountService accounts;
@@ -24,6 +24,7 @@ final class SignInHandlers {
   private final Duration sessionTtl;
   private final AuthThrottle throttle;
   private final ClientAddress clients;
+  private final RequestContexts contexts;
 
   SignInHandlers(
       AccountService accounts,
@@ -31,17 +32,22 @@ final class SignInHandlers {
       Bodies bodies,
       Duration sessionTtl,
       AuthThrottle throttle,
-      ClientAddress clients) {
+      ClientAddress clients,
+      RequestContexts contexts) {
     this.accounts = accounts;
     this.links = links;
     this.bodies = bodies;
     this.sessionTtl = sessionTtl;
     this.throttle = throttle;
     this.clients = clients;
+    this.contexts = contexts;
   }
 
   void createSession(ServerRequest req, ServerResponse res, Authenticated who) {
-    Responses.json(res, Status.CREATED_201, Wire.session(accounts.createSession(who, sessionTtl)));
+    Responses.json(
+        res,
+        Status.CREATED_201,
+        Wire.session(accounts.createSession(who, sessionTtl, contexts.of(req))));
   }
 
   void redeemSignInLink(ServerRequest req, ServerResponse res) {
@@ -50,7 +56,8 @@ final class SignInHandlers {
     ObjectNode body = bodies.optionalObject(req);
     String code = Wire.optionalString(body, "code");
     try {
-      Responses.json(res, Status.CREATED_201, Wire.session(links.redeem(code, sessionTtl)));
+      Responses.json(
+          res, Status.CREATED_201, Wire.session(links.redeem(code, sessionTtl, contexts.of(req))));
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.SIGN_IN_LINK_INVALID) {
         throttle.recordFailure(client);

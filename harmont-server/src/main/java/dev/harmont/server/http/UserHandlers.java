@@ -13,10 +13,12 @@ import io.helidon.webserver.http.ServerResponse;
 final class UserHandlers {
   private final AccountService accounts;
   private final Bodies bodies;
+  private final RequestContexts contexts;
 
-  UserHandlers(AccountService accounts, Bodies bodies) {
+  UserHandlers(AccountService accounts, Bodies bodies, RequestContexts contexts) {
     this.accounts = accounts;
     this.bodies = bodies;
+    this.contexts = contexts;
   }
 
   void getCurrentUser(ServerRequest req, ServerResponse res, Authenticated who) {
@@ -29,7 +31,7 @@ final class UserHandlers {
       throw new HarmontException(ErrorCode.USER_NAME_INVALID);
     }
     String name = Wire.optionalString(body, "name");
-    Responses.json(res, Status.OK_200, Wire.user(accounts.rename(who, name)));
+    Responses.json(res, Status.OK_200, Wire.user(accounts.rename(who, name, contexts.of(req))));
   }
 
   void deleteCurrentUser(ServerRequest req, ServerResponse res, Authenticated who) {
@@ -38,7 +40,7 @@ final class UserHandlers {
   }
 
   void logout(ServerRequest req, ServerResponse res, Authenticated who) {
-    accounts.logout(who);
+    accounts.logout(who, contexts.of(req));
     res.status(Status.NO_CONTENT_204).send();
   }
 }

@@ -3,9 +3,13 @@ package dev.harmont.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ApiToken;
+import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.EventPage;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SecurityEvent;
+import dev.harmont.server.account.TokenKind;
 import dev.harmont.server.account.User;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -41,6 +45,7 @@ final class Wire {
     ObjectNode out = Json.object();
     out.put("id", token.id().toString());
     out.put("description", token.description());
+    out.put("hint", token.hint());
     out.put("created_at", instant(token.createdAt()));
     out.put("expires_at", instant(token.expiresAt()));
     out.put("last_used_at", instant(token.lastUsedAt()));
@@ -66,6 +71,42 @@ final class Wire {
     ObjectNode out = Json.object();
     out.put("token", created.secret());
     out.put("expires_at", instant(created.token().expiresAt()));
+    return out;
+  }
+
+  /** The calling credential, without its secret: what {@code GET /api/v0/auth/token} answers. */
+  static ObjectNode currentToken(Authenticated who) {
+    ApiToken token = who.token();
+    ObjectNode out = Json.object();
+    out.put("kind", token.kind() == TokenKind.PERSONAL ? "api_key" : "session");
+    out.put("id", token.id().toString());
+    out.put("description", token.description());
+    out.put("hint", token.hint());
+    out.put("created_at", instant(token.createdAt()));
+    out.put("expires_at", instant(token.expiresAt()));
+    out.put("last_used_at", instant(token.lastUsedAt()));
+    // Set when the caller used a secret that a rotation replaced: it stops working then.
+    out.put("previous_secret_ends_at", instant(who.previousSecretEndsAt()));
+    return out;
+  }
+
+  static ObjectNode event(SecurityEvent event) {
+    ObjectNode out = Json.object();
+    out.put("id", event.id().toString());
+    out.put("type", event.type().wire());
+    out.put("created_at", instant(event.createdAt()));
+    out.put("ip", event.ip());
+    out.put("user_agent", event.userAgent());
+    out.put("request_id", event.requestId());
+    out.put("api_token_id", event.apiTokenId() == null ? null : event.apiTokenId().toString());
+    return out;
+  }
+
+  static ObjectNode eventPage(EventPage page) {
+    ObjectNode out = Json.object();
+    var array = out.putArray("events");
+    page.events().forEach(e -> array.add(event(e)));
+    out.put("next", page.next() == null ? null : page.next().encode());
     return out;
   }
 

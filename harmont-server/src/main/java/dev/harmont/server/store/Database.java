@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.util.DriverDataSource;
 import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
@@ -54,7 +55,7 @@ public final class Database implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "2";
+  static final String SCHEMA_VERSION = "5";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -306,6 +307,10 @@ public final class Database implements AutoCloseable {
 
   public TokenStore tokens() {
     return new JdbcTokenStore(this);
+  }
+
+  public EventStore events() {
+    return new JdbcEventStore(this);
   }
 
   public SignInLinkStore signInLinks() {

@@ -2,6 +2,7 @@ package dev.harmont.server.store;
 
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SecurityEvent;
 import dev.harmont.server.account.User;
 import dev.harmont.server.account.UserStore;
 import java.sql.Connection;
@@ -154,7 +155,7 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
-  public Optional<User> rename(UUID id, String name, Instant now) {
+  public Optional<User> rename(UUID id, String name, Instant now, SecurityEvent event) {
     return db.write(
         c -> {
           try (PreparedStatement ps =
@@ -167,6 +168,7 @@ final class JdbcUserStore implements UserStore {
             }
           }
           db.notices().userChanged(c, id);
+          JdbcEventStore.insert(c, dialect, event);
           try (PreparedStatement ps =
               c.prepareStatement("SELECT " + USER_COLUMNS + USER_FROM + " WHERE u.id = ?")) {
             dialect.setUuid(ps, 1, id);
@@ -193,9 +195,15 @@ final class JdbcUserStore implements UserStore {
           // Tokens go explicitly (not only by cascade) so the outcome never depends on a
           // connection's foreign-key setting.
           try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM api_tokens WHERE user_id = ? RETURNING token_hash")) {
+              c.prepareStatement(
+                  "DELETE FROM api_tokens WHERE user_id = ? RETURNING token_hash, previous_hash")) {
             dialect.setUuid(ps, 1, id);
-            db.notices().tokensEnded(c, id, JdbcTokenStore.strings(ps));
+            db.notices().tokensEnded(c, id, JdbcTokenStore.endedHashes(ps));
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM security_events WHERE user_id = ?")) {
+            dialect.setUuid(ps, 1, id);
+            ps.executeUpdate();
           }
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE id = ?")) {
             dialect.setUuid(ps, 1, id);

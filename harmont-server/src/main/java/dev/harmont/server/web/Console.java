@@ -45,6 +45,7 @@ public final class Console {
           "sign-in.js",
           "profile.js",
           "keys.js",
+          "security-log.js",
           "delete-account.js",
           "time.js");
 

@@ -39,6 +39,8 @@ class AccountServiceTest {
         new AccountService(
             database.users(),
             database.tokens(),
+            database.events(),
+            AccountService.DEFAULT_EVENT_RETENTION,
             clock,
             new SecureRandom(),
             AccountLimits.DEFAULTS,

@@ -23,6 +23,8 @@ class AuthCacheBoundsTest {
           new AccountService(
               db.users(),
               db.tokens(),
+              db.events(),
+              AccountService.DEFAULT_EVENT_RETENTION,
               new MutableClock(Instant.parse("2026-01-01T00:00:00Z")),
               new SecureRandom(),
               new AccountLimits(1000, 255),

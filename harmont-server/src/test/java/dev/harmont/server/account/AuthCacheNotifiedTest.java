@@ -25,7 +25,8 @@ class AuthCacheNotifiedTest {
   private static Authenticated who(UUID userId) {
     User user = new User(userId, "a@example.org", "A", UUID.randomUUID(), "a", T0, T0);
     ApiToken token =
-        new ApiToken(UUID.randomUUID(), userId, TokenKind.PERSONAL, null, T0, null, null);
+        new ApiToken(
+            UUID.randomUUID(), userId, TokenKind.PERSONAL, null, null, T0, null, null, null);
     return new Authenticated(user, token);
   }
 

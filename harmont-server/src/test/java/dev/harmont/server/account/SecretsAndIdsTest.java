@@ -13,11 +13,70 @@ class SecretsAndIdsTest {
   private final Secrets secrets = new Secrets(new SecureRandom());
 
   @Test
-  void personalKeysAre32RandomBytesBase64UrlWithThePrefix() {
+  void personalKeysAre43Base62CharactersAndTheirChecksumWithThePrefix() {
     String key = secrets.mint(TokenKind.PERSONAL);
 
-    assertThat(key).matches("hm_[A-Za-z0-9_-]{43}");
-    assertThat(java.util.Base64.getUrlDecoder().decode(key.substring(3))).hasSize(32);
+    assertThat(key).matches("hm_[0-9A-Za-z]{49}").hasSize(Secrets.PERSONAL_LENGTH);
+    assertThat(key.substring(46)).isEqualTo(Secrets.checksum(key.substring(3, 46)));
+    assertThat(Secrets.checksumMatches(key)).isTrue();
+    assertThat(Secrets.hint(key)).isEqualTo(key.substring(48));
+    // 43 characters of 62 symbols carry at least 256 bits.
+    assertThat(43 * Math.log(62) / Math.log(2)).isGreaterThanOrEqualTo(256);
+  }
+
+  @Test
+  void randomCharactersComeFromBytesBelow248OnlySoEveryCharacterIsEquallyLikely() {
+    // Bytes 0, 1, 2, …, 255, 0, 1, …: 248..255 must be skipped, b % 62 used for the rest.
+    SecureRandom counting =
+        new SecureRandom() {
+          private static final long serialVersionUID = 1L;
+          private int next;
+
+          @Override
+          public void nextBytes(byte[] bytes) {
+            for (int i = 0; i < bytes.length; i++) {
+              bytes[i] = (byte) (next++ & 0xff);
+            }
+          }
+        };
+    Secrets fixed = new Secrets(counting);
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 43; i++) {
+      expected.append(Secrets.BASE62.charAt(i % 62));
+    }
+    assertThat(fixed.mint(TokenKind.PERSONAL)).startsWith("hm_" + expected);
+
+    // Only bytes 240..255: 248..255 (which would give 0..7, twice as often as the others) are
+    // drawn again, so only 240..247 → 's'..'z' appear.
+    SecureRandom high =
+        new SecureRandom() {
+          private static final long serialVersionUID = 1L;
+          private int next;
+
+          @Override
+          public void nextBytes(byte[] bytes) {
+            for (int i = 0; i < bytes.length; i++) {
+              bytes[i] = (byte) (240 + (next++ % 16));
+            }
+          }
+        };
+    String key = new Secrets(high).mint(TokenKind.PERSONAL);
+    assertThat(key.substring(3, 46)).matches("[s-z]{43}");
+    assertThat(Secrets.checksumMatches(key)).isTrue();
+  }
+
+  @Test
+  void aChangedCharacterOrAnOldFormatKeyFailsTheChecksum() {
+    String key = secrets.mint(TokenKind.PERSONAL);
+    char last = key.charAt(10);
+    String typo = key.substring(0, 10) + (last == 'a' ? 'b' : 'a') + key.substring(11);
+
+    assertThat(Secrets.checksumMatches(typo)).isFalse();
+    assertThat(Secrets.hasChecksummedShape(typo)).isTrue();
+    String old = "hm_" + "A".repeat(43);
+    assertThat(Secrets.hasChecksummedShape(old)).isFalse();
+    assertThat(Secrets.hint(old)).isNull();
+    assertThat(Secrets.checksum("0".repeat(43))).hasSize(6).matches("[0-9A-Za-z]{6}");
   }
 
   @Test

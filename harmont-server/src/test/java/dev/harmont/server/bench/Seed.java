@@ -5,6 +5,7 @@ import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.CreatedUser;
+import dev.harmont.server.account.RequestContext;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.DatabaseSettings;
 import dev.harmont.server.store.SqliteSynchronous;
@@ -65,6 +66,8 @@ public final class Seed {
           new AccountService(
               db.users(),
               db.tokens(),
+              db.events(),
+              AccountService.DEFAULT_EVENT_RETENTION,
               Clock.systemUTC(),
               new SecureRandom(),
               new AccountLimits(Math.max(keysPerUser, 1), 255),
@@ -78,7 +81,10 @@ public final class Seed {
         }
         Authenticated who = accounts.authenticate(created.key().secret());
         for (int k = 1; k < keysPerUser; k++) {
-          String secret = accounts.createApiToken(who, "bench key " + k, null).secret();
+          String secret =
+              accounts
+                  .createApiToken(who, "bench key " + k, null, RequestContext.OPERATOR)
+                  .secret();
           if (k < tokensPerUser) {
             printed.add(secret);
           }

@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -203,6 +204,37 @@ class TwoNodesTest {
     assertThat(refusedThere.status()).isEqualTo(401);
     assertThat(refusedThere.code()).isEqualTo("unauthorized");
     assertThat(b.get("/api/v0/user", owner).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aSecretRotatedOutThroughOneNodeStopsOnBothAtTheEndOfItsGrace() {
+    String owner =
+        nodes.get(0).accounts().createUser("rotate@example.org", "Rotate").key().secret();
+    Api a = new Api(nodes.get(0).baseUri());
+    Api b = new Api(nodes.get(1).baseUri());
+    Api.Response created = a.post(TOKENS, owner, "{}");
+    String old = created.json().get("token").asText();
+    String id = created.json().at("/api_token/id").asText();
+    assertThat(a.get("/api/v0/user", old).status()).isEqualTo(200);
+    assertThat(b.get("/api/v0/user", old).status()).isEqualTo(200);
+    Duration grace = Duration.ofSeconds(30);
+
+    Api.Response rotated =
+        a.post(
+            TOKENS + "/" + id + "/rotate",
+            owner,
+            "{\"grace_period_seconds\":" + grace.toSeconds() + "}");
+    String fresh = rotated.json().get("token").asText();
+
+    assertThat(b.get("/api/v0/user", fresh).status()).isEqualTo(200);
+    // B's entry from before the rotation expires after a TTL; its next lookup learns the end.
+    clock.advance(config.authCache().ttl().plusMillis(1));
+    assertThat(b.get("/api/v0/user", old).status()).isEqualTo(200);
+    assertThat(a.get("/api/v0/user", old).status()).isEqualTo(200);
+    clock.advance(grace.minus(config.authCache().ttl().plusMillis(1)));
+    assertThat(a.get("/api/v0/user", old).status()).isEqualTo(401);
+    assertThat(b.get("/api/v0/user", old).status()).isEqualTo(401);
+    assertThat(b.get("/api/v0/user", fresh).status()).isEqualTo(200);
   }
 
   private static Flyway flyway(DatabaseSettings settings) {

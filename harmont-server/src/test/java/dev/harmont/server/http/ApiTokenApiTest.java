@@ -29,7 +29,7 @@ class ApiTokenApiTest extends ServerSuite {
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.header("Cache-Control")).isEqualTo("no-store");
     String secret = created.json().get("token").asText();
-    assertThat(secret).matches("hm_[A-Za-z0-9_-]{43}");
+    assertThat(secret).matches("hm_[0-9A-Za-z]{49}");
     JsonNode token = created.json().get("api_token");
     assertThat(token.get("description").asText()).isEqualTo("Laptop CLI");
     assertThat(token.get("expires_at").isNull()).isTrue();

@@ -2,6 +2,8 @@ package dev.harmont.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harmont.server.account.SecurityEvent;
+import dev.harmont.server.account.SecurityEventType;
 import dev.harmont.server.testing.Api.Response;
 import dev.harmont.server.testing.Backend;
 import dev.harmont.server.testing.TestUser;
@@ -89,7 +91,23 @@ class AuthCacheTest extends ServerSuite {
     String key = cachedKey(user);
     String id = api.get(TOKENS, user.token()).json().at("/api_tokens/0/id").asText();
     // Revoke behind this node's back, as another node would.
-    server.server().database().tokens().deletePersonal(user.id(), java.util.UUID.fromString(id));
+    java.util.UUID tokenId = java.util.UUID.fromString(id);
+    server
+        .server()
+        .database()
+        .tokens()
+        .deletePersonal(
+            user.id(),
+            tokenId,
+            new SecurityEvent(
+                java.util.UUID.randomUUID(),
+                user.id(),
+                SecurityEventType.API_TOKEN_REVOKED,
+                clock.instant(),
+                null,
+                null,
+                null,
+                tokenId));
 
     Response stillCached = api.get("/api/v0/user", key);
     clock.advance(Duration.ofMillis(1001));

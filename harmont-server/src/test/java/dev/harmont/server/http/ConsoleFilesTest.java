@@ -102,6 +102,7 @@ class ConsoleFilesTest extends ServerSuite {
             "/assets/sign-in.js",
             "/assets/profile.js",
             "/assets/keys.js",
+            "/assets/security-log.js",
             "/assets/delete-account.js");
   }
 

@@ -103,6 +103,8 @@ class HostileInputPropertiesTest {
     CREATE_KEY("POST", TOKENS),
     REVOKE_KEY("DELETE", TOKENS + "/"),
     LOGOUT("POST", "/api/v0/auth/logout"),
+    CURRENT_TOKEN("GET", "/api/v0/auth/token"),
+    EVENTS("GET", "/api/v0/user/events"),
     PUT_USER("PUT", USER),
     HEALTH("GET", "/healthz"),
     READY("GET", "/readyz"),
@@ -409,7 +411,7 @@ class HostileInputPropertiesTest {
         assertThat(response.status()).isEqualTo(204);
         assertThat(api.get(USER, attacker.token()).status()).isEqualTo(401);
       }
-      case GET_USER, LIST_KEYS, HEALTH, READY, OPENAPI, ERROR_DOC ->
+      case GET_USER, LIST_KEYS, CURRENT_TOKEN, EVENTS, HEALTH, READY, OPENAPI, ERROR_DOC ->
           assertThat(response.status()).isEqualTo(200);
       case PUT_USER, NOWHERE ->
           throw new AssertionError(endpoint + " can never succeed: " + response.body());

@@ -43,7 +43,15 @@ class MigrationsTest {
           "postgresql/V2__sign_in_links.sql",
           "ab44b2a15552b6dc01c040fb7859e62151d3f9cfd7777c34d2b960902ad28427",
           "sqlite/V2__sign_in_links.sql",
-          "772a5b70b07e1b797d8b74555f4efdfaf51bcf01b5f6af6a36fe0fbd3b2258ff");
+          "772a5b70b07e1b797d8b74555f4efdfaf51bcf01b5f6af6a36fe0fbd3b2258ff",
+          "postgresql/V4__key_lifecycle.sql",
+          "2d8c0d38320501569d54b4958b08eeae2d2c43783eef6e04627bb49b9129dc04",
+          "sqlite/V4__key_lifecycle.sql",
+          "dc120fb8105d5e8fe9c8bda1fd0985cb23662c227860fd0c2146cfefdf4505e4",
+          "postgresql/V5__security_events.sql",
+          "7695296fce2f5264ccac59e0ed12fa8b897fbbdecf89ea2fc57188719f73bfef",
+          "sqlite/V5__security_events.sql",
+          "408191512cb1c6aa7aa2fb720479b84de5f0457222d832cfb33ad8938a9360fb");
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -67,19 +75,19 @@ class MigrationsTest {
 
   @ParameterizedTest
   @MethodSource("dev.harmont.server.testing.Backend#all")
-  void aReopenedDatabaseOpensAndOneWithoutHistoryIsMigratedAgain(Backend backend)
-      throws SQLException {
+  void aReopenedDatabaseOpensAndOneWithoutHistoryIsMigratedAgain(Backend backend) throws Exception {
     try (TestDatabase database = backend.create()) {
       try (Database db = Database.open(database.settings())) {
         assertThat(db.users().hasAnyUser()).isFalse();
       }
       // Current: opening again (without Flyway) finds the schema as it was.
       try (Database db = Database.open(database.settings())) {
-        assertThat(historyRows(db)).isEqualTo(Long.parseLong(Database.SCHEMA_VERSION));
+        assertThat(historyRows(db)).isEqualTo(migrations(vendor(backend)).size());
         // A history that does not end at this build's version is Flyway's to handle: here the
         // schema is dropped, as if the first migration had never run.
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
+          s.execute("DROP TABLE security_events");
           s.execute("DROP TABLE sign_in_links");
           s.execute("DROP TABLE api_tokens");
           s.execute("DROP TABLE users");
@@ -88,10 +96,15 @@ class MigrationsTest {
         }
       }
       try (Database db = Database.open(database.settings())) {
-        assertThat(historyRows(db)).isEqualTo(Long.parseLong(Database.SCHEMA_VERSION));
+        assertThat(historyRows(db)).isEqualTo(migrations(vendor(backend)).size());
         assertThat(db.users().hasAnyUser()).isFalse();
       }
     }
+  }
+
+  /** The migration folder of a backend; its versions need not be contiguous (V3 may come later). */
+  private static String vendor(Backend backend) {
+    return backend.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static long historyRows(Database db) throws SQLException {

@@ -133,7 +133,7 @@ class ConsoleBrowserTest {
     browser.button("Create key").click();
     WebElement secret = browser.field("New API key");
     String key = secret.getDomProperty("value");
-    assertThat(key).matches("hm_[A-Za-z0-9_-]{43}");
+    assertThat(key).matches("hm_[0-9A-Za-z]{49}");
     assertThat(secret.getDomProperty("readOnly")).isEqualTo("true");
     browser.text("it will not be shown again");
     assertThat(api.get(USER, key).status()).isEqualTo(200);
@@ -179,6 +179,47 @@ class ConsoleBrowserTest {
         .isEmpty();
     assertThat(browser.everythingThePageKeeps()).doesNotContain(key);
     browser.screenshot("06-after-reload");
+  }
+
+  @Test
+  void keysShowTheirHintRotateWithAGracePeriodAndTheSecurityLogShowsIt() {
+    TestUser ada = signIn();
+    String admin = "Created by harmont admin";
+    By keyCell = By.cssSelector("td[data-label='Key']");
+    WebElement row = browser.text(admin).findElement(By.xpath("ancestor::tr"));
+    assertThat(row.findElement(keyCell).getText()).isEqualTo("hm_…" + ada.token().substring(48));
+
+    row.findElement(Browser.buttonLocator("Rotate")).click();
+    new Select(browser.field("Old key keeps working")).selectByVisibleText("For 10 minutes");
+    browser.screenshot("17-confirm-rotate");
+    browser.button("Confirm rotate").click();
+    String fresh = browser.field("New API key").getDomProperty("value");
+
+    assertThat(fresh).matches("hm_[0-9A-Za-z]{49}");
+    browser.text("it will not be shown again");
+    browser.until(
+        d ->
+            d.findElement(By.xpath("//td[normalize-space(.)=" + "'" + admin + "']/ancestor::tr"))
+                .findElement(keyCell)
+                .getText()
+                .equals("hm_…" + fresh.substring(48)));
+    assertThat(api.get(USER, fresh).status()).isEqualTo(200);
+    assertThat(api.get(USER, ada.token()).status()).as("in its grace period").isEqualTo(200);
+
+    browser.heading("Security log");
+    browser.button("Refresh").click();
+    WebElement rotated = browser.text("api_token.rotated").findElement(By.xpath("ancestor::tr"));
+    assertThat(rotated.getText()).contains("Key rotated").contains("127.0.0.1");
+    browser.text("Signed in"); // the console's own sign-in: session.created
+    String requestId =
+        api.get("/api/v0/user/events?limit=1", fresh).json().at("/events/0/request_id").asText();
+    assertThat(rotated.findElement(By.cssSelector("td[data-label='Request']")).getText())
+        .isEqualTo(requestId);
+    browser.screenshot("18-security-log");
+
+    browser.driver().navigate().refresh();
+    browser.heading("Security log");
+    assertThat(browser.everythingThePageKeeps()).doesNotContain(fresh);
   }
 
   @Test

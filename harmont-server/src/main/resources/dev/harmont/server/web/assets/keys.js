@@ -1,4 +1,5 @@
-// API keys: the list (newest first), creating one (its secret shown once), revoking one.
+// API keys: the list (newest first, each shown by its hint), creating one (its secret shown once),
+// rotating one (the new secret shown once, the old one kept for a grace period) and revoking one.
 
 import { call } from './api.js';
 import { el, errorSlot, field, fill } from './dom.js';
@@ -20,7 +21,7 @@ export function keysPanel() {
       el(
         'tr',
         {},
-        ['Description', 'Created', 'Expires', 'Last used'].map((h) => el('th', { scope: 'col' }, h)),
+        ['Key', 'Description', 'Created', 'Expires', 'Last used'].map((h) => el('th', { scope: 'col' }, h)),
         el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
       ),
     ),
@@ -32,11 +33,14 @@ export function keysPanel() {
     table.hidden = !empty.hidden;
   };
 
+  const rotated = el('div', { class: 'secret-slot' });
+
   function row(key) {
     const actions = el('td', { class: 'row-actions' });
     const tr = el(
       'tr',
       {},
+      el('td', { 'data-label': 'Key', class: 'mono' }, hinted(key.hint)),
       el(
         'td',
         { 'data-label': 'Description' },
@@ -47,6 +51,16 @@ export function keysPanel() {
       el('td', { 'data-label': 'Last used' }, timeCell(key.last_used_at, 'Never')),
       actions,
     );
+    const rotate = el('button', { type: 'button', class: 'secondary', onclick: askRotate }, 'Rotate');
+    const grace = el(
+      'select',
+      {},
+      el('option', { value: '0' }, 'Stops now'),
+      el('option', { value: '600' }, 'For 10 minutes'),
+      el('option', { value: '3600' }, 'For 1 hour'),
+      el('option', { value: '86400' }, 'For 1 day'),
+    );
+    const confirmRotate = el('button', { type: 'button', onclick: rotateNow }, 'Confirm rotate');
     const revoke = el('button', { type: 'button', class: 'secondary', onclick: ask }, 'Revoke');
     const confirm = el('button', { type: 'button', class: 'danger', onclick: revokeNow }, 'Confirm revoke');
     const cancel = el('button', { type: 'button', class: 'secondary', onclick: back }, 'Cancel');
@@ -55,8 +69,28 @@ export function keysPanel() {
       confirm.focus();
     }
     function back() {
-      fill(actions, revoke);
+      fill(actions, rotate, revoke);
       revoke.focus();
+    }
+    function askRotate() {
+      fill(actions, field('Old key keeps working', grace), confirmRotate, cancel);
+      grace.focus();
+    }
+    async function rotateNow() {
+      errors.clear();
+      confirmRotate.disabled = true;
+      try {
+        const created = await call('POST', `/api/v0/user/api-tokens/${encodeURIComponent(key.id)}/rotate`, {
+          body: { grace_period_seconds: Number(grace.value) },
+        });
+        fill(rotated, newKey(created.token));
+        tr.replaceWith(row(created.api_token));
+      } catch (error) {
+        errors.show(error);
+        back();
+      } finally {
+        confirmRotate.disabled = false;
+      }
     }
     async function revokeNow() {
       errors.clear();
@@ -72,7 +106,7 @@ export function keysPanel() {
         confirm.disabled = false;
       }
     }
-    fill(actions, revoke);
+    fill(actions, rotate, revoke);
     return tr;
   }
 
@@ -92,14 +126,24 @@ export function keysPanel() {
     'section',
     { class: 'panel', 'aria-labelledby': 'keys-heading' },
     el('h2', { id: 'keys-heading' }, 'API keys'),
-    el('p', { class: 'muted' }, 'Keys let scripts and the harmont command act as you. Revoke any you no longer use.'),
+    el(
+      'p',
+      { class: 'muted' },
+      'Keys let scripts and the harmont command act as you, each shown by its last four characters. Rotate a key to replace its secret; revoke any you no longer use.',
+    ),
     createForm((created) => {
       tbody.prepend(row(created));
       shown();
     }),
     errors.node,
     list,
+    rotated,
   );
+}
+
+/** A key without its secret: the prefix and the last four characters (keys from before have none). */
+function hinted(hint) {
+  return `hm_…${hint ?? ''}`;
 }
 
 function createForm(onCreated) {

@@ -6,6 +6,7 @@ import { deleteAccountPanel } from './delete-account.js';
 import { el, errorBox, fill } from './dom.js';
 import { keysPanel } from './keys.js';
 import { profilePanel } from './profile.js';
+import { securityLogPanel } from './security-log.js';
 import * as session from './session.js';
 import { signInView } from './sign-in.js';
 
@@ -23,6 +24,7 @@ function consoleView(user) {
     el('h1', { class: 'visually-hidden' }, 'Your account'),
     profilePanel(user),
     keysPanel(),
+    securityLogPanel(),
     deleteAccountPanel(user, {
       onDeleted: () => signedOut({ text: 'Your account was deleted.' }),
     }),

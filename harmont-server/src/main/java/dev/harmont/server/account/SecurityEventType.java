@@ -1,0 +1,31 @@
+package dev.harmont.server.account;
+
+/** What a security event records; {@link #wire()} is the {@code type} clients see. */
+public enum SecurityEventType {
+  USER_RENAMED("user.renamed"),
+  API_TOKEN_CREATED("api_token.created"),
+  API_TOKEN_ROTATED("api_token.rotated"),
+  API_TOKEN_REVOKED("api_token.revoked"),
+  SESSION_CREATED("session.created"),
+  SESSION_ENDED("session.ended");
+
+  private final String wire;
+
+  SecurityEventType(String wire) {
+    this.wire = wire;
+  }
+
+  /** The stored and wire value, e.g. {@code api_token.rotated}. */
+  public String wire() {
+    return wire;
+  }
+
+  public static SecurityEventType fromWire(String value) {
+    for (SecurityEventType type : values()) {
+      if (type.wire.equals(value)) {
+        return type;
+      }
+    }
+    throw new IllegalArgumentException("unknown security event type " + value);
+  }
+}

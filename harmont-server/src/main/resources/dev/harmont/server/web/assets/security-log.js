@@ -1,0 +1,98 @@
+// The security log: what happened to the account, newest first, a page at a time.
+
+import { call } from './api.js';
+import { el, errorSlot, fill } from './dom.js';
+import { timeCell } from './time.js';
+
+const PAGE = 20;
+
+/** What each event type says to a person; the type itself is shown next to it. */
+const LABELS = {
+  'user.renamed': 'Name changed',
+  'api_token.created': 'Key created',
+  'api_token.rotated': 'Key rotated',
+  'api_token.revoked': 'Key revoked',
+  'session.created': 'Signed in',
+  'session.ended': 'Signed out',
+};
+
+export function securityLogPanel() {
+  const errors = errorSlot();
+  const tbody = el('tbody');
+  const empty = el('p', { class: 'muted' }, 'Nothing recorded yet.');
+  const table = el(
+    'table',
+    { class: 'events' },
+    el('caption', { class: 'visually-hidden' }, 'Security events, newest first'),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ['When', 'Event', 'Address', 'Client', 'Request'].map((h) => el('th', { scope: 'col' }, h)),
+      ),
+    ),
+    tbody,
+  );
+  const list = el('div', { class: 'table-wrap' }, el('p', { class: 'muted' }, 'Loading…'));
+  const older = el('button', { type: 'button', class: 'secondary', onclick: () => load(next) }, 'Show older events');
+  const refresh = el('button', { type: 'button', class: 'secondary', onclick: () => load(null) }, 'Refresh');
+  let next = null;
+
+  function row(event) {
+    return el(
+      'tr',
+      {},
+      el('td', { 'data-label': 'When' }, timeCell(event.created_at, '')),
+      el(
+        'td',
+        { 'data-label': 'Event' },
+        el('span', {}, LABELS[event.type] ?? event.type),
+        ' ',
+        el('code', { class: 'muted' }, event.type),
+      ),
+      el('td', { 'data-label': 'Address' }, event.ip ?? el('span', { class: 'muted' }, 'Operator')),
+      el('td', { 'data-label': 'Client' }, event.user_agent ?? el('span', { class: 'muted' }, 'Unknown')),
+      el('td', { 'data-label': 'Request' }, event.request_id ? el('code', {}, event.request_id) : '—'),
+    );
+  }
+
+  async function load(before) {
+    errors.clear();
+    older.disabled = refresh.disabled = true;
+    const query = new URLSearchParams({ limit: String(PAGE) });
+    if (before) query.set('before', before);
+    try {
+      const page = await call('GET', `/api/v0/user/events?${query}`);
+      if (!before) tbody.replaceChildren();
+      tbody.append(...page.events.map(row));
+      next = page.next;
+      fill(list, table, empty);
+      empty.hidden = tbody.rows.length > 0;
+      table.hidden = !empty.hidden;
+      older.hidden = next === null;
+    } catch (error) {
+      errors.show(error);
+    } finally {
+      older.disabled = refresh.disabled = false;
+    }
+  }
+
+  older.hidden = true;
+  load(null);
+
+  return el(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'events-heading' },
+    el('h2', { id: 'events-heading' }, 'Security log'),
+    el(
+      'p',
+      { class: 'muted' },
+      'Sign-ins, key changes and renames on your account, with the address and client they came from.',
+    ),
+    errors.node,
+    list,
+    el('div', { class: 'actions' }, older, refresh),
+  );
+}
