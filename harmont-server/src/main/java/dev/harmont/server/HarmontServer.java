@@ -1,6 +1,7 @@
 package dev.harmont.server;
 
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.store.Database;
 import io.helidon.webserver.WebServer;
@@ -65,7 +66,10 @@ public final class HarmontServer implements AutoCloseable {
               config.authCache(),
               background);
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
-      HttpApi api = new HttpApi(accounts, config, docBase::get, database::isReady);
+      CliGrants cliGrants =
+          new CliGrants(
+              database.cliGrants(), config.clock(), new SecureRandom(), config.limits().account());
+      HttpApi api = new HttpApi(accounts, cliGrants, config, docBase::get, database::isReady);
       WebServer web =
           WebServer.builder()
               .host(config.host())

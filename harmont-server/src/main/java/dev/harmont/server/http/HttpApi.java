@@ -3,6 +3,7 @@ package dev.harmont.server.http;
 import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import io.helidon.http.HeaderNames;
@@ -42,6 +43,7 @@ public final class HttpApi {
    */
   public HttpApi(
       AccountService accounts,
+      CliGrants cliGrants,
       ServerConfig config,
       Supplier<String> docBase,
       BooleanSupplier ready) {
@@ -49,13 +51,13 @@ public final class HttpApi {
     Limits limits = config.limits();
     Bodies bodies =
         new Bodies(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonStringLength());
-    Bearer bearer =
-        new Bearer(
-            accounts,
-            new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock()),
-            new ClientAddress(config.trustedProxies()));
+    AuthThrottle throttle =
+        new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
+    ClientAddress clients = new ClientAddress(config.trustedProxies());
+    Bearer bearer = new Bearer(accounts, throttle, clients);
     UserHandlers users = new UserHandlers(accounts, bodies);
     ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
+    CliGrantHandlers grants = new CliGrantHandlers(cliGrants, bodies, throttle, clients);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
 
@@ -74,6 +76,12 @@ public final class HttpApi {
                 "/api/v0/user/api-tokens/{+id}",
                 bearer.protect(tokens::revokeApiToken)),
             new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
+            // Any bearer may create a grant, personal key or session: a key can already mint keys
+            // (createApiToken), so refusing it would protect nothing. The console uses its session.
+            new Route(
+                Method.POST, "/api/v0/auth/cli-grants", bearer.protect(grants::createCliGrant)),
+            // No bearer: the code and its PKCE verifier are the credential.
+            new Route(Method.POST, "/api/v0/auth/cli-grants/exchange", grants::exchangeCliGrant),
             new Route(
                 Method.GET,
                 "/api/v0/openapi.json",

@@ -2,6 +2,7 @@ package dev.harmont.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.harmont.server.account.CliGrantStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.TokenStore;
@@ -41,7 +42,7 @@ public final class Database implements AutoCloseable {
   private static final int READY_PROBE_TIMEOUT_SECONDS = 1;
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "1";
+  static final String SCHEMA_VERSION = "3";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -184,6 +185,10 @@ public final class Database implements AutoCloseable {
 
   public TokenStore tokens() {
     return new JdbcTokenStore(this);
+  }
+
+  public CliGrantStore cliGrants() {
+    return new JdbcCliGrantStore(this);
   }
 
   DataSource reads() {

@@ -6,6 +6,7 @@ import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.TokenKind;
 import dev.harmont.server.account.TokenStore;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,47 +42,54 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public boolean insert(ApiToken token, String secretHash, int maxLivePersonal) {
-    return db.write(
-        c -> {
-          if (token.kind() == TokenKind.PERSONAL) {
-            dialect.lockUser(c, token.userId());
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND kind = ?"
-                        + " AND (expires_at IS NULL OR expires_at > ?)")) {
-              dialect.setUuid(ps, 1, token.userId());
-              ps.setString(2, TokenKind.PERSONAL.dbValue());
-              dialect.setInstant(ps, 3, token.createdAt());
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) >= maxLivePersonal) {
-                  return false;
-                }
-              }
-            }
+    return db.write(c -> insert(c, dialect, token, secretHash, maxLivePersonal));
+  }
+
+  /**
+   * {@link #insert(ApiToken, String, int)} inside a transaction the caller holds (also used when a
+   * CLI grant is redeemed, so that the grant and its key commit together).
+   */
+  static boolean insert(
+      Connection c, Dialect dialect, ApiToken token, String secretHash, int maxLivePersonal)
+      throws SQLException {
+    if (token.kind() == TokenKind.PERSONAL) {
+      dialect.lockUser(c, token.userId());
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND kind = ?"
+                  + " AND (expires_at IS NULL OR expires_at > ?)")) {
+        dialect.setUuid(ps, 1, token.userId());
+        ps.setString(2, TokenKind.PERSONAL.dbValue());
+        dialect.setInstant(ps, 3, token.createdAt());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) >= maxLivePersonal) {
+            return false;
           }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO api_tokens (id, user_id, kind, token_hash, description,"
-                      + " created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            dialect.setUuid(ps, 1, token.id());
-            dialect.setUuid(ps, 2, token.userId());
-            ps.setString(3, token.kind().dbValue());
-            ps.setString(4, secretHash);
-            ps.setString(5, token.description());
-            dialect.setInstant(ps, 6, token.createdAt());
-            dialect.setInstant(ps, 7, token.expiresAt());
-            dialect.setInstant(ps, 8, token.lastUsedAt());
-            ps.executeUpdate();
-          } catch (SQLException e) {
-            if (SqlErrors.isForeignKeyViolation(e)) {
-              // The account was deleted while this request was on its way.
-              throw new HarmontException(ErrorCode.UNAUTHORIZED);
-            }
-            throw e;
-          }
-          return true;
-        });
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO api_tokens (id, user_id, kind, token_hash, description,"
+                + " created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      dialect.setUuid(ps, 1, token.id());
+      dialect.setUuid(ps, 2, token.userId());
+      ps.setString(3, token.kind().dbValue());
+      ps.setString(4, secretHash);
+      ps.setString(5, token.description());
+      dialect.setInstant(ps, 6, token.createdAt());
+      dialect.setInstant(ps, 7, token.expiresAt());
+      dialect.setInstant(ps, 8, token.lastUsedAt());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (SqlErrors.isForeignKeyViolation(e)) {
+        // The account was deleted while this request was on its way.
+        throw new HarmontException(ErrorCode.UNAUTHORIZED);
+      }
+      throw e;
+    }
+    return true;
   }
 
   @Override
