@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       AdminCreateUserCommand.class,
       AdminIssueKeyCommand.class,
-      AdminIssueSessionCommand.class
+      AdminIssueSessionCommand.class,
+      AdminSignInLinkCommand.class
     })
 final class AdminCommand {}

@@ -123,6 +123,16 @@ final class ServeCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE}).")
   long authCacheTtlMillis;
 
+  @Option(
+      names = "--session-ttl",
+      paramLabel = "DURATION",
+      defaultValue = "12h",
+      converter = SessionTtlConverter.class,
+      description =
+          "Lifetime of a web console sign-in, such as 30m, 12h or 7d, from 1m to 30d (env"
+              + " HARMONT_SESSION_TTL; default: ${DEFAULT-VALUE}).")
+  Duration sessionTtl;
+
   ServeCommand(CliContext context) {
     this.context = context;
   }
@@ -153,8 +163,8 @@ final class ServeCommand implements Callable<Integer> {
             .withCorsOrigins(trimmed(corsOrigins))
             .withAuthCache(
                 new AuthCacheSettings(
-                    Duration.ofMillis(authCacheTtlMillis),
-                    AuthCacheSettings.DEFAULTS.maxEntries()));
+                    Duration.ofMillis(authCacheTtlMillis), AuthCacheSettings.DEFAULTS.maxEntries()))
+            .withSessionTtl(sessionTtl);
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -74,6 +74,45 @@ class AdminCommandsTest {
   }
 
   @Test
+  void signInLinkPrintsAConsoleLinkWhoseCodeIsStoredOnlyAsAHash() {
+    run("admin", "create-user", "--email", "ada@example.org", "--name", "Ada");
+
+    Run result =
+        run(
+            "admin",
+            "sign-in-link",
+            "--email",
+            "ada@example.org",
+            "--public-url",
+            "https://harmont.example.org/");
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.OK);
+    String link = result.outLines().get(result.outLines().size() - 1);
+    assertThat(link).matches("https://harmont\\.example\\.org/sign-in#code=[A-Za-z0-9_-]{43}");
+    String code = link.substring(link.indexOf("#code=") + 6);
+    assertThat(result.err()).contains("works once").doesNotContain(code);
+    try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+      assertThat(db.signInLinks().consume(code, java.time.Instant.now())).isEmpty();
+      assertThat(db.signInLinks().consume(Secrets.hash(code), java.time.Instant.now())).isPresent();
+    }
+  }
+
+  @Test
+  void signInLinkDefaultsToTheLocalServerAndRefusesABadPublicUrl() {
+    run("admin", "create-user", "--email", "ada@example.org", "--name", "Ada");
+
+    Run local = run("admin", "sign-in-link", "--email", "ada@example.org");
+    assertThat(local.outLines().get(local.outLines().size() - 1))
+        .startsWith("http://127.0.0.1:8080/sign-in#code=");
+
+    Run bad = run("admin", "sign-in-link", "--email", "ada@example.org", "--public-url", "ftp://x");
+    assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--public-url");
+    assertThat(run("admin", "sign-in-link", "--email", "nobody@example.org").exit())
+        .isEqualTo(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
   void issueKeyForAnUnknownUserIsNotFound() {
     Run result = run("admin", "issue-key", "--email", "nobody@example.org");
 

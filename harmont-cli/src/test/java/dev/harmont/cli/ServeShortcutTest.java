@@ -48,7 +48,10 @@ class ServeShortcutTest {
         "--help",
         "--port=not-a-number",
         "--no-such-option",
-        "--sqlite-synchronous=SOMETIMES"
+        "--sqlite-synchronous=SOMETIMES",
+        "--session-ttl=12",
+        "--session-ttl=0m",
+        "--session-ttl=31d"
       })
   void theShortcutAnswersAsTheWholeTree(String arg) {
     Map<String, String> env = Map.of("HARMONT_HOST", "127.0.0.9", "HARMONT_PORT", "18999");

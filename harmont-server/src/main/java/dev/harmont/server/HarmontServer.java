@@ -2,6 +2,7 @@ package dev.harmont.server;
 
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.CliGrants;
+import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.store.Database;
 import io.helidon.webserver.WebServer;
@@ -23,6 +24,7 @@ public final class HarmontServer implements AutoCloseable {
 
   private final Database database;
   private final AccountService accounts;
+  private final SignInLinks links;
   private final WebServer web;
   private final URI baseUri;
 
@@ -31,12 +33,14 @@ public final class HarmontServer implements AutoCloseable {
   private HarmontServer(
       Database database,
       AccountService accounts,
+      SignInLinks links,
       WebServer web,
       URI baseUri,
       ExecutorService background) {
     this.background = background;
     this.database = database;
     this.accounts = accounts;
+    this.links = links;
     this.web = web;
     this.baseUri = baseUri;
   }
@@ -66,10 +70,13 @@ public final class HarmontServer implements AutoCloseable {
               config.authCache(),
               background);
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
+      SignInLinks links =
+          new SignInLinks(database.signInLinks(), accounts, config.clock(), new SecureRandom());
       CliGrants cliGrants =
           new CliGrants(
               database.cliGrants(), config.clock(), new SecureRandom(), config.limits().account());
-      HttpApi api = new HttpApi(accounts, cliGrants, config, docBase::get, database::isReady);
+      HttpApi api =
+          new HttpApi(accounts, links, cliGrants, config, docBase::get, database::isReady);
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -96,7 +103,7 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      return new HarmontServer(database, accounts, web, base, background);
+      return new HarmontServer(database, accounts, links, web, base, background);
     } catch (RuntimeException e) {
       background.shutdownNow();
       database.close();
@@ -118,6 +125,10 @@ public final class HarmontServer implements AutoCloseable {
 
   public AccountService accounts() {
     return accounts;
+  }
+
+  public SignInLinks signInLinks() {
+    return links;
   }
 
   public Database database() {

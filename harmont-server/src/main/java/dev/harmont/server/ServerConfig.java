@@ -4,6 +4,7 @@ import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param authCache how long validated tokens are served from memory (also the bound on how long
  *     another node may still accept a key revoked here)
  * @param clock time source (tests use a controllable one)
+ * @param sessionTtl lifetime of the session tokens the web console's sign-in gives
  */
 public record ServerConfig(
     String host,
@@ -33,14 +35,21 @@ public record ServerConfig(
     List<String> trustedProxies,
     List<String> corsOrigins,
     AuthCacheSettings authCache,
-    Clock clock) {
+    Clock clock,
+    Duration sessionTtl) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
 
+  /** A working day: long enough not to interrupt, short enough that a lost token soon dies. */
+  public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
+
   public ServerConfig {
     trustedProxies = List.copyOf(trustedProxies);
     corsOrigins = List.copyOf(corsOrigins);
+    if (sessionTtl == null || sessionTtl.isNegative() || sessionTtl.isZero()) {
+      throw new IllegalArgumentException("sessionTtl must be positive");
+    }
   }
 
   /** Defaults, with the embedded database in {@code dataDir}. */
@@ -54,7 +63,8 @@ public record ServerConfig(
         List.of(),
         List.of(),
         AuthCacheSettings.DEFAULTS,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        DEFAULT_SESSION_TTL);
   }
 
   /**
@@ -75,46 +85,96 @@ public record ServerConfig(
 
   public ServerConfig withHost(String v) {
     return new ServerConfig(
-        v, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        v,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withPort(int v) {
     return new ServerConfig(
-        host, v, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        v,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withDatabase(DatabaseSettings v) {
     return new ServerConfig(
-        host, port, v, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        v,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withPublicUrl(String v) {
     return new ServerConfig(
-        host, port, database, v, limits, trustedProxies, corsOrigins, authCache, clock);
+        host, port, database, v, limits, trustedProxies, corsOrigins, authCache, clock, sessionTtl);
   }
 
   public ServerConfig withLimits(Limits v) {
     return new ServerConfig(
-        host, port, database, publicUrl, v, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        database,
+        publicUrl,
+        v,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withTrustedProxies(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock);
+        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock, sessionTtl);
   }
 
   public ServerConfig withCorsOrigins(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock);
+        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock, sessionTtl);
   }
 
   public ServerConfig withAuthCache(AuthCacheSettings v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, v, clock);
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, v, clock, sessionTtl);
   }
 
   public ServerConfig withClock(Clock v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, v);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        v,
+        sessionTtl);
+  }
+
+  public ServerConfig withSessionTtl(Duration v) {
+    return new ServerConfig(
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock, v);
   }
 }

@@ -33,13 +33,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * No bearer secret (personal key or session token, live, revoked or made up) ever appears in a log
- * record at the most verbose level (ours, Helidon's, HikariCP's, Flyway's), in an answer other than
- * the one-time create response, or in any text column of the database, where only hashes belong.
- * The access log holds method, path, status, latency and request id, and nothing else.
+ * No bearer secret (personal key, session token or sign-in link code; live, spent, revoked or made
+ * up) ever appears in a log record at the most verbose level (ours, Helidon's, HikariCP's,
+ * Flyway's), in an answer other than the one-time create response, or in any text column of the
+ * database, where only hashes belong. The access log holds method, path, status, latency and
+ * request id, and nothing else.
  */
 class SecretsNeverLeakTest {
   private static final String TOKENS = "/api/v0/user/api-tokens";
+  private static final String REDEEM = "/api/v0/auth/sign-in-links/redeem";
   // "GET /api/v0/user 200 1.234ms request_id=req_…": no query, no header, nothing else.
   private static final String ACCESS_LINE =
       "[A-Z]+ /[^ ?]* \\d{3} \\d+\\.\\d{3}ms request_id=[A-Za-z0-9][A-Za-z0-9._:-]*";
@@ -107,6 +109,7 @@ class SecretsNeverLeakTest {
     List<String> secrets = new ArrayList<>();
     List<Response> answers = new ArrayList<>();
     List<String> columns;
+    String pendingHash;
     try (TestServer server = TestServer.start()) {
       Api api = new Api(server.baseUri());
       TestUser ada = server.newUser();
@@ -194,6 +197,22 @@ class SecretsNeverLeakTest {
       answers.add(api.delete("/api/v0/user", bobSession));
       answers.add(api.get("/api/v0/user", bob.token())); // account gone: 401
       answers.add(api.get("/readyz", null));
+      // The web console's sign-in: a session from a key, a link redeemed, one left pending, and
+      // guessed codes. The 201s carry a session secret by design and are not scanned.
+      TestUser cy = server.newUser();
+      Response session = api.post("/api/v0/auth/sessions", cy.token(), null);
+      assertThat(session.status()).isEqualTo(201);
+      secrets.add(session.json().get("token").asText());
+      String redeemedCode = server.issueSignInLink(cy);
+      String pendingCode = server.issueSignInLink(cy);
+      secrets.addAll(List.of(redeemedCode, pendingCode));
+      Response redeemed = api.post(REDEEM, null, "{\"code\":\"" + redeemedCode + "\"}");
+      assertThat(redeemed.status()).isEqualTo(201);
+      secrets.add(redeemed.json().get("token").asText());
+      answers.add(api.post(REDEEM, null, "{\"code\":\"" + redeemedCode + "\"}")); // spent: 400
+      answers.add(api.post(REDEEM, null, "{\"code\":\"" + madeUp.get(2) + "\"}"));
+      answers.add(api.get("/api/v0/user", session.json().get("token").asText()));
+      pendingHash = Secrets.hash(pendingCode);
       // Read while the server still runs: the temporary database goes when it stops.
       columns = textColumns(server.databaseSettings().dataDir().resolve("harmont.db"));
     }
@@ -225,7 +244,7 @@ class SecretsNeverLeakTest {
     }
     assertThat(columns)
         .as("the scan sees the stored hashes")
-        .contains(Secrets.hash(secrets.get(0)), Secrets.hash(secrets.get(2)));
+        .contains(Secrets.hash(secrets.get(0)), Secrets.hash(secrets.get(2)), pendingHash);
   }
 
   /** Everything a record carries that a handler or formatter could print. */

@@ -184,6 +184,27 @@ public final class AccountService {
     cache.forgetToken(who.token().id());
   }
 
+  /**
+   * Trades the caller's personal API key for a session token of {@code ttl} (the web console's
+   * sign-in). A session cannot start another session: a session ends at its expiry, so a stolen one
+   * cannot be kept alive by refreshing it.
+   *
+   * @throws HarmontException {@link ErrorCode#SESSION_REFRESH_NOT_ALLOWED} when the caller
+   *     authenticated with a session token
+   */
+  public CreatedToken createSession(Authenticated who, Duration ttl) {
+    if (who.token().kind() == TokenKind.SESSION) {
+      throw new HarmontException(ErrorCode.SESSION_REFRESH_NOT_ALLOWED);
+    }
+    return startSession(who.user().id(), ttl);
+  }
+
+  /** A session token of {@code ttl} for a user; never listed with the API keys. */
+  CreatedToken startSession(UUID userId, Duration ttl) {
+    Instant now = now();
+    return mint(userId, TokenKind.SESSION, null, now, now.plus(ttl));
+  }
+
   // ---- Operator actions (the admin commands); no bearer token involved. ----
 
   /** Creates a user with a personal organization, and mints their first personal key. */
@@ -211,9 +232,7 @@ public final class AccountService {
 
   /** Mints a session token (what a sign-in would give); it is never listed with the API keys. */
   public CreatedToken issueSessionToken(String rawEmail, Duration ttl) {
-    User user = userByEmail(rawEmail);
-    Instant now = now();
-    return mint(user.id(), TokenKind.SESSION, null, now, now.plus(ttl));
+    return startSession(userByEmail(rawEmail).id(), ttl);
   }
 
   /** True once at least one user exists. */

@@ -141,6 +141,21 @@ public enum ErrorCode {
       "This origin may not call the API from a browser.",
       "Ask the operator to add your origin to HARMONT_CORS_ORIGINS, or call the API from a"
           + " server."),
+  // Sign-in for the web console: sessions and one-time sign-in links.
+  SIGN_IN_LINK_INVALID(
+      400,
+      "invalid_request",
+      "This sign-in link is invalid, already used or expired.",
+      "A sign-in link works once, within 15 minutes. Ask the operator for a new one (`harmont"
+          + " admin sign-in-link --email …`), or sign in with an API key. Unknown, used and"
+          + " expired links all answer this way on purpose."),
+  SESSION_REFRESH_NOT_ALLOWED(
+      403,
+      "forbidden",
+      "A session token cannot start another session. Sign in again with an API key or a"
+          + " sign-in link.",
+      "Send a personal API key as the bearer token. A session is never extended: it ends at its"
+          + " `expires_at`, so a stolen session token cannot be kept alive."),
   // CLI sign-in through the browser (harmont login --web): grants and their exchange.
   CLI_GRANT_INVALID(
       400,

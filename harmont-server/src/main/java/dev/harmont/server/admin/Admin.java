@@ -5,6 +5,7 @@ import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.CreatedUser;
+import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.DatabaseSettings;
 import java.security.SecureRandom;
@@ -14,12 +15,13 @@ import java.time.Instant;
 
 /**
  * Operator actions run straight against the database, without HTTP: creating users (there is no
- * sign-up endpoint) and minting keys. Safe while a server runs on the same data: SQLite serializes
- * the writes, PostgreSQL is shared anyway.
+ * sign-up endpoint), minting keys and sign-in links. Safe while a server runs on the same data:
+ * SQLite serializes the writes, PostgreSQL is shared anyway.
  */
 public final class Admin implements AutoCloseable {
   private final Database database;
   private final AccountService accounts;
+  private final SignInLinks links;
 
   private Admin(Database database, Clock clock, AccountLimits limits) {
     this.database = database;
@@ -33,6 +35,7 @@ public final class Admin implements AutoCloseable {
             // A short-lived process: nothing to cache, and writes happen before it exits.
             AuthCacheSettings.OFF,
             Runnable::run);
+    this.links = new SignInLinks(database.signInLinks(), accounts, clock, new SecureRandom());
   }
 
   /** Opens (and migrates) the database; keys obey the default limits. */
@@ -58,6 +61,13 @@ public final class Admin implements AutoCloseable {
   /** A session token for an existing user (what a sign-in would give). */
   public CreatedToken issueSession(String email, Duration ttl) {
     return accounts.issueSessionToken(email, ttl);
+  }
+
+  /**
+   * A one-time sign-in link code for an existing user (single use, {@link SignInLinks#LINK_TTL}).
+   */
+  public SignInLinks.Issued issueSignInLink(String email) {
+    return links.issue(email);
   }
 
   @Override

@@ -6,6 +6,8 @@ import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SignInLinks;
+import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -43,6 +45,7 @@ public final class HttpApi {
    */
   public HttpApi(
       AccountService accounts,
+      SignInLinks links,
       CliGrants cliGrants,
       ServerConfig config,
       Supplier<String> docBase,
@@ -57,11 +60,18 @@ public final class HttpApi {
     Bearer bearer = new Bearer(accounts, throttle, clients);
     UserHandlers users = new UserHandlers(accounts, bodies);
     ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
+    SignInHandlers signIn =
+        new SignInHandlers(accounts, links, bodies, config.sessionTtl(), throttle, clients);
     CliGrantHandlers grants = new CliGrantHandlers(cliGrants, bodies, throttle, clients);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
+    Console console = new Console();
 
-    List<Route> routes =
+    List<Route> routes = new ArrayList<>();
+    for (String page : Console.PAGES) {
+      routes.add(new Route(Method.GET, page, console.page()));
+    }
+    routes.addAll(
         List.of(
             new Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
             new Route(Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
@@ -76,6 +86,8 @@ public final class HttpApi {
                 "/api/v0/user/api-tokens/{+id}",
                 bearer.protect(tokens::revokeApiToken)),
             new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
+            new Route(Method.POST, "/api/v0/auth/sessions", bearer.protect(signIn::createSession)),
+            new Route(Method.POST, "/api/v0/auth/sign-in-links/redeem", signIn::redeemSignInLink),
             // Any bearer may create a grant, personal key or session: a key can already mint keys
             // (createApiToken), so refusing it would protect nothing. The console uses its session.
             new Route(
@@ -105,7 +117,8 @@ public final class HttpApi {
                   Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
                 }),
             new Route(Method.GET, ErrorDocs.PATH, docs::index),
-            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
+            new Route(Method.GET, Console.ASSET_ROUTE, console.asset()),
+            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page)));
 
     routing =
         HttpRouting.builder()

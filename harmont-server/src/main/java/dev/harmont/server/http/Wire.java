@@ -61,6 +61,14 @@ final class Wire {
     return out;
   }
 
+  /** A new session: its secret (the only copy) and when it ends. */
+  static ObjectNode session(CreatedToken created) {
+    ObjectNode out = Json.object();
+    out.put("token", created.secret());
+    out.put("expires_at", instant(created.token().expiresAt()));
+    return out;
+  }
+
   static String instant(Instant instant) {
     return instant == null ? null : instant.toString();
   }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.harmont.server.account.CliGrantStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
 import java.io.IOException;
@@ -185,6 +186,10 @@ public final class Database implements AutoCloseable {
 
   public TokenStore tokens() {
     return new JdbcTokenStore(this);
+  }
+
+  public SignInLinkStore signInLinks() {
+    return new JdbcSignInLinkStore(this);
   }
 
   public CliGrantStore cliGrants() {

@@ -40,6 +40,10 @@ class MigrationsTest {
           "086a3b07f97939f310c61df95badd257538ff7087ade96594172cb96e6ce0cac",
           "sqlite/V1__accounts.sql",
           "6cc70f1e229f047b64af025e083a37a1d31adaf59b729541a63a4715a03fa216",
+          "postgresql/V2__sign_in_links.sql",
+          "ab44b2a15552b6dc01c040fb7859e62151d3f9cfd7777c34d2b960902ad28427",
+          "sqlite/V2__sign_in_links.sql",
+          "772a5b70b07e1b797d8b74555f4efdfaf51bcf01b5f6af6a36fe0fbd3b2258ff",
           "postgresql/V3__cli_grants.sql",
           "860d4daa2435f3c85087c18b93ece90a3e4cd6e1eded71eacd47f02fd29b6190",
           "sqlite/V3__cli_grants.sql",
@@ -81,6 +85,7 @@ class MigrationsTest {
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
           s.execute("DROP TABLE cli_grants");
+          s.execute("DROP TABLE sign_in_links");
           s.execute("DROP TABLE api_tokens");
           s.execute("DROP TABLE users");
           s.execute("DROP TABLE organizations");

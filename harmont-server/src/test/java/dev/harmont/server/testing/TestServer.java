@@ -92,6 +92,11 @@ public final class TestServer implements AutoCloseable {
         .secret();
   }
 
+  /** The code of a one-time sign-in link for the user (what follows {@code #code=}). */
+  public String issueSignInLink(TestUser user) {
+    return server.signInLinks().issue(user.email()).code();
+  }
+
   @Override
   public void close() {
     try {

@@ -1,0 +1,12 @@
+-- One-time sign-in links for the web console (`harmont admin sign-in-link`), by hash only.
+-- A row is deleted when it is redeemed, so a link works once; expired rows are swept when new
+-- links are made. Instants are fixed-width UTC text, as in V1.
+
+CREATE TABLE sign_in_links (
+    code_hash   TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+
+CREATE INDEX sign_in_links_expires ON sign_in_links (expires_at);

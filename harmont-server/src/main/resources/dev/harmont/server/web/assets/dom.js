@@ -1,0 +1,75 @@
+// Builds the page. Everything goes in as text or as an attribute, never parsed as HTML, and
+// the Content-Security-Policy (require-trusted-types-for 'script') makes the browser refuse that.
+
+/** el('p', {class: 'hint'}, 'text', child, …): attributes set, children appended as text/nodes. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value == null || value === false) continue;
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+}
+
+/** Replaces the children of `node`. */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+let ids = 0;
+/** A label and its control, tied by id (the label is what people and tests look for). */
+export function field(label, control, hint) {
+  control.id ||= `f${++ids}`;
+  const hintNode = hint ? el('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
+  if (hintNode) control.setAttribute('aria-describedby', hintNode.id);
+  return el('div', { class: 'field' }, el('label', { for: control.id }, label), control, hintNode);
+}
+
+/** Only http(s) links: a doc_url can never become a javascript: URL. */
+export function safeHref(url) {
+  try {
+    const parsed = new URL(url, location.href);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An API error where the action was taken: message, code, request id and the doc link. */
+export function errorBox(error) {
+  const href = safeHref(error.docUrl);
+  return el(
+    'div',
+    { class: 'error', role: 'alert' },
+    el('p', { class: 'error-message' }, error.message),
+    el(
+      'p',
+      { class: 'error-meta' },
+      'Code ',
+      el('code', {}, error.code),
+      href ? [' · ', el('a', { href, rel: 'noreferrer', target: '_blank' }, 'What this means')] : null,
+      error.requestId ? [' · request ', el('code', {}, error.requestId)] : null,
+    ),
+  );
+}
+
+/** A slot that shows one error (or nothing) and says it to screen readers. */
+export function errorSlot() {
+  const slot = el('div', { class: 'error-slot' });
+  return {
+    node: slot,
+    show: (error) => fill(slot, errorBox(error)),
+    clear: () => fill(slot),
+  };
+}

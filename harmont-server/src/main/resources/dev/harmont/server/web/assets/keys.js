@@ -1,0 +1,193 @@
+// API keys: the list (newest first), creating one (its secret shown once), revoking one.
+
+import { call } from './api.js';
+import { el, errorSlot, field, fill } from './dom.js';
+import { timeCell } from './time.js';
+
+const DAY = 86_400_000;
+
+export function keysPanel() {
+  const errors = errorSlot();
+  const tbody = el('tbody');
+  const empty = el('p', { class: 'muted' }, 'No API keys yet.');
+  const table = el(
+    'table',
+    { class: 'keys' },
+    el('caption', { class: 'visually-hidden' }, 'Your API keys, newest first'),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ['Description', 'Created', 'Expires', 'Last used'].map((h) => el('th', { scope: 'col' }, h)),
+        el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
+      ),
+    ),
+    tbody,
+  );
+  const list = el('div', { class: 'table-wrap' }, el('p', { class: 'muted' }, 'Loading…'));
+  const shown = () => {
+    empty.hidden = tbody.rows.length > 0;
+    table.hidden = !empty.hidden;
+  };
+
+  function row(key) {
+    const actions = el('td', { class: 'row-actions' });
+    const tr = el(
+      'tr',
+      {},
+      el(
+        'td',
+        { 'data-label': 'Description' },
+        key.description || el('span', { class: 'muted' }, 'No description'),
+      ),
+      el('td', { 'data-label': 'Created' }, timeCell(key.created_at, '')),
+      el('td', { 'data-label': 'Expires' }, timeCell(key.expires_at, 'Never')),
+      el('td', { 'data-label': 'Last used' }, timeCell(key.last_used_at, 'Never')),
+      actions,
+    );
+    const revoke = el('button', { type: 'button', class: 'secondary', onclick: ask }, 'Revoke');
+    const confirm = el('button', { type: 'button', class: 'danger', onclick: revokeNow }, 'Confirm revoke');
+    const cancel = el('button', { type: 'button', class: 'secondary', onclick: back }, 'Cancel');
+    function ask() {
+      fill(actions, confirm, cancel);
+      confirm.focus();
+    }
+    function back() {
+      fill(actions, revoke);
+      revoke.focus();
+    }
+    async function revokeNow() {
+      errors.clear();
+      confirm.disabled = true;
+      try {
+        await call('DELETE', `/api/v0/user/api-tokens/${encodeURIComponent(key.id)}`);
+        tr.remove();
+        shown();
+      } catch (error) {
+        errors.show(error);
+        back();
+      } finally {
+        confirm.disabled = false;
+      }
+    }
+    fill(actions, revoke);
+    return tr;
+  }
+
+  (async () => {
+    try {
+      const { api_tokens } = await call('GET', '/api/v0/user/api-tokens');
+      tbody.append(...api_tokens.map(row));
+      fill(list, table, empty);
+      shown();
+    } catch (error) {
+      fill(list);
+      errors.show(error);
+    }
+  })();
+
+  return el(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'keys-heading' },
+    el('h2', { id: 'keys-heading' }, 'API keys'),
+    el('p', { class: 'muted' }, 'Keys let scripts and the harmont command act as you. Revoke any you no longer use.'),
+    createForm((created) => {
+      tbody.prepend(row(created));
+      shown();
+    }),
+    errors.node,
+    list,
+  );
+}
+
+function createForm(onCreated) {
+  const description = el('input', { type: 'text', autocomplete: 'off' });
+  const expires = el(
+    'select',
+    {},
+    el('option', { value: 'never' }, 'Never'),
+    el('option', { value: '30' }, '30 days'),
+    el('option', { value: '90' }, '90 days'),
+    el('option', { value: 'date' }, 'On a date…'),
+  );
+  const date = el('input', { type: 'date', min: new Date().toISOString().slice(0, 10) });
+  const dateField = field('Expiry date', date, 'The key stops working at the end of that day (UTC).');
+  dateField.hidden = true;
+  expires.addEventListener('change', () => {
+    dateField.hidden = expires.value !== 'date';
+    date.required = !dateField.hidden;
+  });
+  const errors = errorSlot();
+  const secret = el('div', { class: 'secret-slot' });
+  const button = el('button', { type: 'submit' }, 'Create key');
+
+  function expiresAt() {
+    switch (expires.value) {
+      case 'never':
+        return null;
+      case 'date':
+        return `${date.value}T23:59:59Z`;
+      default:
+        return new Date(Date.now() + Number(expires.value) * DAY).toISOString();
+    }
+  }
+
+  async function create(event) {
+    event.preventDefault();
+    errors.clear();
+    fill(secret);
+    button.disabled = true;
+    const body = { expires_at: expiresAt() };
+    if (description.value.trim()) body.description = description.value;
+    try {
+      const created = await call('POST', '/api/v0/user/api-tokens', { body });
+      fill(secret, newKey(created.token));
+      description.value = '';
+      onCreated(created.api_token);
+    } catch (error) {
+      errors.show(error);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  return el(
+    'form',
+    { class: 'create-key', onsubmit: create },
+    el(
+      'div',
+      { class: 'row' },
+      field('Description', description),
+      field('Expires', expires),
+      dateField,
+    ),
+    errors.node,
+    el('div', { class: 'actions' }, button),
+    secret,
+  );
+}
+
+/** The secret, once: it lives only in this element and is gone after a reload. */
+function newKey(token) {
+  const input = el('input', { type: 'text', class: 'mono', readonly: true, spellcheck: 'false', autocomplete: 'off' });
+  input.value = token;
+  const status = el('span', { class: 'status', role: 'status' });
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(input.value);
+      fill(status, 'Copied.');
+    } catch {
+      input.select();
+      fill(status, 'Press Ctrl+C (⌘C) to copy the selected key.');
+    }
+  }
+  return el(
+    'div',
+    { class: 'new-key' },
+    field('New API key', input),
+    el('div', { class: 'actions' }, el('button', { type: 'button', onclick: copy }, 'Copy'), status),
+    el('p', { class: 'warning' }, 'Copy this key now: it will not be shown again.'),
+  );
+}

@@ -1,0 +1,119 @@
+// Wires the page: sign-in (by key, or by a one-time link in the URL's fragment), then the view for
+// the current path. Signing in or out in one tab does the same in every other tab.
+
+import { call, whenSessionEnds } from './api.js';
+import { deleteAccountPanel } from './delete-account.js';
+import { el, errorBox, fill } from './dom.js';
+import { keysPanel } from './keys.js';
+import { profilePanel } from './profile.js';
+import * as session from './session.js';
+import { signInView } from './sign-in.js';
+
+const main = document.getElementById('main');
+const account = document.getElementById('account');
+
+/**
+ * The views of the signed-in page, by path: each gets the user and returns its panels. A path
+ * without a view shows the console. The sign-in form shows on any path and comes back to it.
+ */
+const views = new Map([['/', consoleView]]);
+
+function consoleView(user) {
+  return [
+    el('h1', { class: 'visually-hidden' }, 'Your account'),
+    profilePanel(user),
+    keysPanel(),
+    deleteAccountPanel(user, {
+      onDeleted: () => signedOut({ text: 'Your account was deleted.' }),
+    }),
+  ];
+}
+
+let rendering = 0;
+
+async function render(notice) {
+  const turn = ++rendering;
+  if (!session.getToken()) {
+    showSignIn({ notice });
+    return;
+  }
+  fill(main, el('p', { class: 'muted' }, 'Loading…'));
+  let user;
+  try {
+    user = await call('GET', '/api/v0/user');
+  } catch (error) {
+    if (error.status !== 401 && turn === rendering) {
+      fill(main, el('div', { class: 'panel' }, errorBox(error), retryButton()));
+    }
+    return; // a 401 ends the session: whenSessionEnds shows the sign-in form
+  }
+  if (turn !== rendering) return;
+  if (location.pathname === '/sign-in') history.replaceState(null, '', afterSignIn());
+  fill(
+    account,
+    el('span', { class: 'who' }, user.email),
+    el('button', { type: 'button', class: 'secondary', onclick: signOut }, 'Sign out'),
+  );
+  fill(main, (views.get(location.pathname) ?? consoleView)(user));
+}
+
+function retryButton() {
+  return el('button', { type: 'button', onclick: () => render() }, 'Try again');
+}
+
+function showSignIn({ notice, error } = {}) {
+  rendering++;
+  fill(account);
+  fill(main, signInView({ notice, error, onSignedIn: () => render() }));
+  main.querySelector('input')?.focus();
+}
+
+/** Where /sign-in goes once signed in: its ?next= path on this site, else the console. */
+function afterSignIn() {
+  const next = new URLSearchParams(location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+async function signOut() {
+  try {
+    await call('POST', '/api/v0/auth/logout', { token: session.getToken() });
+  } catch {
+    // Already ended on the server: signing out here is all that is left to do.
+  }
+  signedOut({ text: 'You are signed out.' });
+}
+
+function signedOut(notice) {
+  session.clear(); // the other tabs hear of it (storage event) and sign out too
+  showSignIn({ notice });
+}
+
+/** A one-time link: the code is in the fragment, which never reaches a server or a Referer. */
+async function redeemLink() {
+  const code = new URLSearchParams(location.hash.slice(1)).get('code');
+  if (location.pathname !== '/sign-in' || code === null) return true;
+  history.replaceState(null, '', location.pathname + location.search); // out of the address bar now
+  fill(main, el('p', { class: 'muted' }, 'Signing in…'));
+  try {
+    session.save(
+      await call('POST', '/api/v0/auth/sign-in-links/redeem', { body: { code }, token: null }),
+    );
+    return true;
+  } catch (error) {
+    session.clear();
+    showSignIn({ error });
+    return false;
+  }
+}
+
+whenSessionEnds(() => {
+  session.clear();
+  showSignIn({ notice: { text: 'Your session has ended. Sign in again.', kind: 'warning' } });
+});
+
+session.onChange(() => {
+  if (session.getToken()) render();
+  else showSignIn({ notice: { text: 'You signed out in another tab.' } });
+});
+
+if (await redeemLink()) render();
