@@ -72,10 +72,10 @@ interface Browser {
     try {
       Process process =
           new ProcessBuilder(command)
-              .redirectInput(ProcessBuilder.Redirect.DISCARD)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
+      process.getOutputStream().close(); // nothing to read: a launcher that asks gets end of input
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         return true; // a browser that stays in the foreground: it took the page
       }
