@@ -46,6 +46,7 @@ public final class Console {
           "profile.js",
           "keys.js",
           "delete-account.js",
+          "cli-authorize.js",
           "time.js");
 
   /**
