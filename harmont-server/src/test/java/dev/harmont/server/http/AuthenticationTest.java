@@ -17,6 +17,7 @@ class AuthenticationTest extends ServerSuite {
     {"POST", "/api/v0/user/api-tokens"},
     {"DELETE", "/api/v0/user/api-tokens/00000000-0000-7000-8000-000000000000"},
     {"POST", "/api/v0/auth/logout"},
+    {"POST", "/api/v0/auth/sessions"},
   };
 
   @Test

@@ -3,19 +3,19 @@
 import { el } from './dom.js';
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+// From this many seconds on, count in this unit ("in 30 days" rather than "in 4 weeks").
 const UNITS = [
-  ['year', 365 * 86400],
-  ['month', 30 * 86400],
-  ['week', 7 * 86400],
-  ['day', 86400],
-  ['hour', 3600],
-  ['minute', 60],
+  ['year', 730 * 86400, 365 * 86400],
+  ['month', 60 * 86400, 30 * 86400],
+  ['day', 86400, 86400],
+  ['hour', 3600, 3600],
+  ['minute', 60, 60],
 ];
 
 export function relativeTime(date, now = Date.now()) {
   const seconds = (date.getTime() - now) / 1000;
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  for (const [unit, from, size] of UNITS) {
+    if (Math.abs(seconds) >= from) return relative.format(Math.round(seconds / size), unit);
   }
   return Math.abs(seconds) < 45 && seconds <= 0 ? 'just now' : relative.format(Math.round(seconds), 'second');
 }
