@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       AdminCreateUserCommand.class,
       AdminIssueKeyCommand.class,
       AdminIssueSessionCommand.class,
-      AdminSignInLinkCommand.class
+      AdminSignInLinkCommand.class,
+      AdminBackupCommand.class
     })
 final class AdminCommand {}
