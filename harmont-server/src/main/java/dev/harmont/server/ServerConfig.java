@@ -23,6 +23,8 @@ import java.util.Map;
  * @param corsOrigins origins allowed to call the API from a browser; empty: CORS is off
  * @param authCache how long validated tokens are served from memory (also the bound on how long
  *     another node may still accept a key revoked here)
+ * @param metricsAddress where {@code /metrics} (Prometheus) is served, on a listener of its own;
+ *     null: metrics are off
  * @param clock time source (tests use a controllable one)
  * @param sessionTtl lifetime of the session tokens the web console's sign-in gives
  */
@@ -35,6 +37,7 @@ public record ServerConfig(
     List<String> trustedProxies,
     List<String> corsOrigins,
     AuthCacheSettings authCache,
+    ListenAddress metricsAddress,
     Clock clock,
     Duration sessionTtl) {
 
@@ -63,6 +66,7 @@ public record ServerConfig(
         List.of(),
         List.of(),
         AuthCacheSettings.DEFAULTS,
+        null,
         Clock.systemUTC(),
         DEFAULT_SESSION_TTL);
   }
@@ -93,6 +97,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl);
   }
@@ -107,6 +112,7 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl);
   }
@@ -121,13 +127,24 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl);
   }
 
   public ServerConfig withPublicUrl(String v) {
     return new ServerConfig(
-        host, port, database, v, limits, trustedProxies, corsOrigins, authCache, clock, sessionTtl);
+        host,
+        port,
+        database,
+        v,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withLimits(Limits v) {
@@ -140,23 +157,69 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         clock,
         sessionTtl);
   }
 
   public ServerConfig withTrustedProxies(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock, sessionTtl);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        v,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withCorsOrigins(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock, sessionTtl);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        v,
+        authCache,
+        metricsAddress,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withAuthCache(AuthCacheSettings v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, v, clock, sessionTtl);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        v,
+        metricsAddress,
+        clock,
+        sessionTtl);
+  }
+
+  public ServerConfig withMetricsAddress(ListenAddress v) {
+    return new ServerConfig(
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        v,
+        clock,
+        sessionTtl);
   }
 
   public ServerConfig withClock(Clock v) {
@@ -169,12 +232,23 @@ public record ServerConfig(
         trustedProxies,
         corsOrigins,
         authCache,
+        metricsAddress,
         v,
         sessionTtl);
   }
 
   public ServerConfig withSessionTtl(Duration v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock, v);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock,
+        v);
   }
 }

@@ -25,6 +25,7 @@ final class AuthCache {
                 .maximumSize(settings.maxEntries())
                 .expireAfterWrite(settings.ttl().toNanos(), TimeUnit.NANOSECONDS)
                 .ticker(ClockTicker.of(clock))
+                .recordStats() // LongAdders: no lock on the request path
                 .build()
             : null;
   }
@@ -44,6 +45,14 @@ final class AuthCache {
       return;
     }
     entries.asMap().compute(hash, (k, old) -> epoch.get() == epochBeforeLookup ? who : old);
+  }
+
+  long hits() {
+    return entries == null ? 0 : entries.stats().hitCount();
+  }
+
+  long misses() {
+    return entries == null ? 0 : entries.stats().missCount();
   }
 
   long size() {

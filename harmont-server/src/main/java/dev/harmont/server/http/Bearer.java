@@ -1,6 +1,7 @@
 package dev.harmont.server.http;
 
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
@@ -20,11 +21,21 @@ final class Bearer {
   private final AccountService accounts;
   private final AuthThrottle throttle;
   private final ClientAddress clients;
+  private final AuthOutcome.Listener outcomes;
 
-  Bearer(AccountService accounts, AuthThrottle throttle, ClientAddress clients) {
+  /**
+   * @param outcomes told of the outcomes decided here (no credential, throttled); the account
+   *     service tells the others
+   */
+  Bearer(
+      AccountService accounts,
+      AuthThrottle throttle,
+      ClientAddress clients,
+      AuthOutcome.Listener outcomes) {
     this.accounts = accounts;
     this.throttle = throttle;
     this.clients = clients;
+    this.outcomes = outcomes;
   }
 
   /** A handler that runs only for an authenticated caller. */
@@ -37,7 +48,12 @@ final class Bearer {
     return (req, res) -> {
       String client = clients.of(req);
       // Checked before the token is even looked at: a blocked client learns nothing more.
-      throttle.check(client);
+      try {
+        throttle.check(client);
+      } catch (HarmontException e) {
+        outcomes.outcome(AuthOutcome.THROTTLED);
+        throw e;
+      }
       Authenticated who;
       try {
         who = authenticate(req);
@@ -53,17 +69,20 @@ final class Bearer {
 
   private Authenticated authenticate(ServerRequest req) {
     if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+      outcomes.outcome(AuthOutcome.MISSING);
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
           "Missing bearer token. Send `Authorization: Bearer <token>` with an API key.");
     }
     List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
     if (values.size() != 1) {
+      outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     String value = values.get(0).strip();
     int space = value.indexOf(' ');
     if (space < 0 || !value.substring(0, space).equalsIgnoreCase("bearer")) {
+      outcomes.outcome(AuthOutcome.MISSING);
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
           "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`.");

@@ -3,6 +3,7 @@ package dev.harmont.server.http;
 import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
@@ -14,6 +15,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,6 +45,8 @@ public final class HttpApi {
   /**
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
    * @param ready whether the database answers, for {@code /readyz}
+   * @param meters where requests are counted and timed by route; null: they are not
+   * @param authOutcomes told the authentication outcomes decided at the edge
    */
   public HttpApi(
       AccountService accounts,
@@ -49,7 +54,9 @@ public final class HttpApi {
       CliGrants cliGrants,
       ServerConfig config,
       Supplier<String> docBase,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      MeterRegistry meters,
+      AuthOutcome.Listener authOutcomes) {
     this.errors = new Errors(docBase);
     Limits limits = config.limits();
     Bodies bodies =
@@ -57,7 +64,7 @@ public final class HttpApi {
     AuthThrottle throttle =
         new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
     ClientAddress clients = new ClientAddress(config.trustedProxies());
-    Bearer bearer = new Bearer(accounts, throttle, clients);
+    Bearer bearer = new Bearer(accounts, throttle, clients, authOutcomes);
     UserHandlers users = new UserHandlers(accounts, bodies);
     ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
     SignInHandlers signIn =
@@ -120,9 +127,16 @@ public final class HttpApi {
             new Route(Method.GET, Console.ASSET_ROUTE, console.asset()),
             new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page)));
 
+    RequestMetrics metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
+    if (meters != null) {
+      FunctionCounter.builder(
+              "harmont.access.log.dropped", AccessLog.class, c -> AccessLog.droppedTotal())
+          .description("Access-log lines dropped because the log could not keep up.")
+          .register(meters);
+    }
     routing =
         HttpRouting.builder()
-            .addFilter(new EdgeFilter(limits.maxHeaderBytes()))
+            .addFilter(new EdgeFilter(limits.maxHeaderBytes(), metrics))
             .addFilter(new CorsFilter(config.corsOrigins()))
             .error(
                 Throwable.class,

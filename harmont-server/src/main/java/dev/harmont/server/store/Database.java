@@ -2,12 +2,14 @@ package dev.harmont.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.harmont.server.account.CliGrantStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,13 +61,15 @@ public final class Database implements AutoCloseable {
       Dialect dialect,
       HikariDataSource reads,
       HikariDataSource writes,
-      SqliteSynchronous synchronous) {
+      SqliteSynchronous synchronous,
+      MeterRegistry meters) {
     this.dialect = dialect;
     this.reads = reads;
     this.writes = writes;
     this.sqliteWriter =
         dialect == Dialect.SQLITE
-            ? new SqliteWriter(writes, CONNECTION_TIMEOUT, synchronous == SqliteSynchronous.FULL)
+            ? new SqliteWriter(
+                writes, CONNECTION_TIMEOUT, synchronous == SqliteSynchronous.FULL, meters)
             : null;
   }
 
@@ -84,8 +88,20 @@ public final class Database implements AutoCloseable {
             });
   }
 
-  /** Opens the pools and migrates the schema to the newest version. */
+  /** Opens the pools and migrates the schema to the newest version; nothing is measured. */
   public static Database open(DatabaseSettings settings) {
+    return open(settings, null);
+  }
+
+  /**
+   * Opens the pools and migrates the schema to the newest version.
+   *
+   * @param meters where the pools (HikariCP's own meters: {@code hikaricp_connections_active},
+   *     {@code _idle}, {@code _pending}, acquire and usage times) and the SQLite writer (batch
+   *     sizes, fsync time) are measured; null: not measured, and nothing is added to a connection
+   *     checkout or a write
+   */
+  public static Database open(DatabaseSettings settings, MeterRegistry meters) {
     String url = settings.jdbcUrl();
     Dialect dialect = Dialect.forUrl(url);
     if (dialect == Dialect.SQLITE && (settings.url() == null || settings.url().isBlank())) {
@@ -98,15 +114,21 @@ public final class Database implements AutoCloseable {
     Database db =
         switch (dialect) {
           case SQLITE -> {
-            HikariDataSource writer = pool(settings, "harmont-sqlite-writer", 1, sqliteProps(true));
+            HikariDataSource writer =
+                pool(settings, "harmont-sqlite-writer", 1, sqliteProps(true), meters);
             HikariDataSource reader =
-                pool(settings, "harmont-sqlite-reader", settings.poolSize(), sqliteProps(false));
-            yield new Database(dialect, reader, writer, settings.sqliteSynchronous());
+                pool(
+                    settings,
+                    "harmont-sqlite-reader",
+                    settings.poolSize(),
+                    sqliteProps(false),
+                    meters);
+            yield new Database(dialect, reader, writer, settings.sqliteSynchronous(), meters);
           }
           case POSTGRESQL -> {
             HikariDataSource both =
-                pool(settings, "harmont-postgresql", settings.poolSize(), postgresProps());
-            yield new Database(dialect, both, both, settings.sqliteSynchronous());
+                pool(settings, "harmont-postgresql", settings.poolSize(), postgresProps(), meters);
+            yield new Database(dialect, both, both, settings.sqliteSynchronous(), meters);
           }
         };
     try {
@@ -295,9 +317,16 @@ public final class Database implements AutoCloseable {
   }
 
   private static HikariDataSource pool(
-      DatabaseSettings settings, String name, int size, Properties driverProperties) {
+      DatabaseSettings settings,
+      String name,
+      int size,
+      Properties driverProperties,
+      MeterRegistry meters) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
+    if (meters != null) {
+      config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+    }
     JdbcTarget target = JdbcTarget.of(settings);
     config.setJdbcUrl(target.url());
     if (target.user() != null) {

@@ -39,12 +39,18 @@ final class Browser implements AutoCloseable {
   private final WebDriverWait wait;
   final URI base;
 
+  /** True when {@link #SKIP_VARIABLE} is 1. */
+  static boolean skipped() {
+    return "1".equals(System.getenv(SKIP_VARIABLE));
+  }
+
   /**
-   * Fails when the browser is missing (the tests must not pass without running), unless {@link
-   * #SKIP_VARIABLE} is 1: then they are skipped, with the reason printed.
+   * Skips the calling test when {@link #SKIP_VARIABLE} is 1, with the reason printed and recorded
+   * in the test report; fails when the browser is missing (the tests must never pass without
+   * running).
    */
   static void require() {
-    if ("1".equals(System.getenv(SKIP_VARIABLE))) {
+    if (skipped()) {
       String reason =
           SKIP_VARIABLE + "=1: the web console's browser tests are skipped (not run, not passed).";
       System.err.println(reason);
@@ -65,7 +71,6 @@ final class Browser implements AutoCloseable {
     System.setProperty("SE_OFFLINE", "true");
   }
 
-  /** A fresh browser (own profile, own chromedriver) of this window size. */
   Browser(URI base, Dimension size) {
     this.base = base;
     try {
