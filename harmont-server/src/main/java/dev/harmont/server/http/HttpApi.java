@@ -44,7 +44,7 @@ public final class HttpApi {
 
   /**
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
-   * @param ready whether the database answers, for {@code /readyz}
+   * @param ready whether this node can write to its database, for {@code /readyz}
    * @param meters where requests are counted and timed by route; null: they are not
    * @param authOutcomes told the authentication outcomes decided at the edge
    */
@@ -119,7 +119,8 @@ public final class HttpApi {
                 (req, res) -> {
                   if (!ready.getAsBoolean()) {
                     throw new HarmontException(
-                        ErrorCode.SERVICE_UNAVAILABLE, "Not ready: the database does not answer.");
+                        ErrorCode.SERVICE_UNAVAILABLE,
+                        "Not ready: the database does not answer or does not accept writes.");
                   }
                   Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
                 }),
