@@ -36,7 +36,18 @@ public final class Cli {
       Map<String, String> env,
       Terminal terminal,
       BufferedReader in) {
-    CliContext context = new CliContext(out, err, env, terminal, in);
+    return create(out, err, env, terminal, in, Browser.system(env));
+  }
+
+  /** The command line with a given browser too: the seam for {@code login --web}. */
+  static CommandLine create(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Terminal terminal,
+      BufferedReader in,
+      Browser browser) {
+    CliContext context = new CliContext(out, err, env, terminal, in, browser);
     return configure(
         new CommandLine(new HarmontCommand(), new ContextFactory(context)), out, err, env);
   }
@@ -54,7 +65,8 @@ public final class Cli {
             err,
             env,
             Terminal.system(),
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+            Browser.none());
     CommandLine cli = new CommandLine(new ServeCommand(context));
     cli.setCommandName("harmont serve");
     return configure(cli, out, err, env);

@@ -6,12 +6,13 @@ import java.util.Map;
 
 /**
  * What every command gets from outside: where data goes (stdout), where messages go (stderr), the
- * environment, the terminal (for confirmations and hidden prompts) and standard input. Tests pass
- * their own.
+ * environment, the terminal (for confirmations and hidden prompts), standard input and the browser
+ * ({@code login --web}). Tests pass their own.
  */
 record CliContext(
     PrintWriter out,
     PrintWriter err,
     Map<String, String> env,
     Terminal terminal,
-    BufferedReader in) {}
+    BufferedReader in,
+    Browser browser) {}

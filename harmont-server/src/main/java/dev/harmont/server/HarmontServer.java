@@ -3,6 +3,7 @@ package dev.harmont.server;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.AuthOutcome;
+import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.observe.AuthMetrics;
@@ -119,10 +120,14 @@ public final class HarmontServer implements AutoCloseable {
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
       SignInLinks links =
           new SignInLinks(database.signInLinks(), accounts, config.clock(), new SecureRandom());
+      CliGrants cliGrants =
+          new CliGrants(
+              database.cliGrants(), config.clock(), new SecureRandom(), config.limits().account());
       HttpApi api =
           new HttpApi(
               accounts,
               links,
+              cliGrants,
               config,
               docBase::get,
               database::isReady,

@@ -2,6 +2,7 @@ package dev.harmont.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harmont.server.account.Pkce;
 import dev.harmont.server.account.Secrets;
 import dev.harmont.server.testing.Api;
 import dev.harmont.server.testing.Api.Response;
@@ -141,6 +142,40 @@ class SecretsNeverLeakTest {
       answers.add(api.get("/api/v0/user", createdKey)); // revoked: 401
       answers.add(api.delete(TOKENS + "/" + createdId, ada.token())); // 404
       answers.add(api.delete(TOKENS + "/not-an-id", bob.token()));
+      // A CLI signing in through the browser: the one-time code and the PKCE verifier are
+      // secrets too (the key the exchange returns is checked like every created key).
+      String verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+      Response grant =
+          api.post(
+              "/api/v0/auth/cli-grants",
+              adaSession,
+              "{\"code_challenge\":\""
+                  + Pkce.s256(verifier)
+                  + "\",\"code_challenge_method\":\"S256\",\"client_name\":\"harmont CLI\"}");
+      String grantCode = grant.json().get("code").asText();
+      answers.add(
+          api.post(
+              "/api/v0/auth/cli-grants/exchange",
+              null,
+              "{\"code\":\""
+                  + grantCode
+                  + "\",\"code_verifier\":\""
+                  + verifier.replace('d', 'e')
+                  + "\"}"));
+      Response exchanged =
+          api.post(
+              "/api/v0/auth/cli-grants/exchange",
+              null,
+              "{\"code\":\"" + grantCode + "\",\"code_verifier\":\"" + verifier + "\"}");
+      assertThat(exchanged.status()).isEqualTo(201);
+      secrets.add(exchanged.json().get("token").asText());
+      answers.add(
+          api.post(
+              "/api/v0/auth/cli-grants/exchange",
+              null,
+              "{\"code\":\"" + grantCode + "\",\"code_verifier\":\"" + verifier + "\"}"));
+      secrets.add(grantCode);
+      secrets.add(verifier);
       answers.add(api.get("/api/v0/user", adaSession));
       answers.add(api.post("/api/v0/auth/logout", adaSession, null));
       answers.add(api.get("/api/v0/user", adaSession)); // logged out: 401
@@ -246,7 +281,7 @@ class SecretsNeverLeakTest {
       while (names.next()) {
         tableNames.add(names.getString(1));
       }
-      assertThat(tableNames).contains("users", "api_tokens");
+      assertThat(tableNames).contains("users", "api_tokens", "cli_grants");
       for (String table : tableNames) {
         try (Statement s = c.createStatement();
             ResultSet rows = s.executeQuery("SELECT * FROM \"" + table + "\"")) {

@@ -186,6 +186,40 @@ public enum ErrorCode {
       "Query parameter `before` must be the `next` cursor of a previous page.",
       "Pass the `next` value of the page you got, unchanged, or leave `before` out for the newest"
           + " events."),
+  // CLI sign-in through the browser (harmont login --web): grants and their exchange.
+  CLI_GRANT_INVALID(
+      400,
+      "invalid_request",
+      "The sign-in code is invalid, expired, already used, or does not match the code verifier.",
+      "Run `harmont login --web` again: a code works once, for 5 minutes, and only with the code"
+          + " verifier of the CLI that asked for it. Every failure answers this way on purpose, so"
+          + " that codes cannot be probed."),
+  CLI_GRANT_CODE_CHALLENGE_INVALID(
+      422,
+      "invalid_request",
+      "Field `code_challenge` must be the 43-character base64url SHA-256 of a code verifier"
+          + " (RFC 7636, S256).",
+      "Send BASE64URL(SHA256(code_verifier)) without padding: exactly 43 characters of A-Z, a-z,"
+          + " 0-9, `-` and `_`."),
+  CLI_GRANT_CODE_CHALLENGE_METHOD_INVALID(
+      422,
+      "invalid_request",
+      "Field `code_challenge_method` must be `S256`.",
+      "Send \"code_challenge_method\": \"S256\". The `plain` method of RFC 7636 is not accepted:"
+          + " it would put the verifier itself in the browser's address bar."),
+  CLI_GRANT_CLIENT_NAME_INVALID(
+      422,
+      "invalid_request",
+      "Field `client_name` must be 1 to 100 characters without control characters.",
+      "Send a short name for the client, such as \"harmont CLI on my-laptop\"; it becomes the"
+          + " description of the API key the CLI receives."),
+  CLI_GRANT_REDIRECT_URI_INVALID(
+      422,
+      "invalid_request",
+      "Field `redirect_uri` must be a loopback address: http://127.0.0.1:PORT/PATH,"
+          + " http://[::1]:PORT/PATH or http://localhost:PORT/PATH.",
+      "A CLI receives its code on a port of its own machine (RFC 8252). Leave the field out when"
+          + " the code is to be shown and pasted instead."),
   SERVICE_UNAVAILABLE(
       503,
       "api_error",

@@ -4,6 +4,7 @@ import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthOutcome;
+import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SignInLinks;
@@ -50,6 +51,7 @@ public final class HttpApi {
   public HttpApi(
       AccountService accounts,
       SignInLinks links,
+      CliGrants cliGrants,
       ServerConfig config,
       Supplier<String> docBase,
       BooleanSupplier ready,
@@ -70,6 +72,7 @@ public final class HttpApi {
     SignInHandlers signIn =
         new SignInHandlers(
             accounts, links, bodies, config.sessionTtl(), throttle, clients, contexts);
+    CliGrantHandlers grants = new CliGrantHandlers(cliGrants, bodies, throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -100,6 +103,12 @@ public final class HttpApi {
             new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
             new Route(Method.POST, "/api/v0/auth/sessions", bearer.protect(signIn::createSession)),
             new Route(Method.POST, "/api/v0/auth/sign-in-links/redeem", signIn::redeemSignInLink),
+            // Any bearer may create a grant, personal key or session: a key can already mint keys
+            // (createApiToken), so refusing it would protect nothing. The console uses its session.
+            new Route(
+                Method.POST, "/api/v0/auth/cli-grants", bearer.protect(grants::createCliGrant)),
+            // No bearer: the code and its PKCE verifier are the credential.
+            new Route(Method.POST, "/api/v0/auth/cli-grants/exchange", grants::exchangeCliGrant),
             new Route(
                 Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
             new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.util.DriverDataSource;
+import dev.harmont.server.account.CliGrantStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.HarmontException;
@@ -315,6 +316,10 @@ public final class Database implements AutoCloseable {
 
   public SignInLinkStore signInLinks() {
     return new JdbcSignInLinkStore(this);
+  }
+
+  public CliGrantStore cliGrants() {
+    return new JdbcCliGrantStore(this);
   }
 
   DataSource reads() {

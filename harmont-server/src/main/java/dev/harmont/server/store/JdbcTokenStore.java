@@ -7,6 +7,7 @@ import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SecurityEvent;
 import dev.harmont.server.account.TokenKind;
 import dev.harmont.server.account.TokenStore;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -56,48 +57,61 @@ final class JdbcTokenStore implements TokenStore {
       ApiToken token, String secretHash, int maxLivePersonal, SecurityEvent event) {
     return db.write(
         c -> {
-          if (token.kind() == TokenKind.PERSONAL) {
-            dialect.lockUser(c, token.userId());
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND kind = ?"
-                        + " AND (expires_at IS NULL OR expires_at > ?)")) {
-              dialect.setUuid(ps, 1, token.userId());
-              ps.setString(2, TokenKind.PERSONAL.dbValue());
-              dialect.setInstant(ps, 3, token.createdAt());
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) >= maxLivePersonal) {
-                  return false;
-                }
-              }
-            }
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO api_tokens (id, user_id, kind, token_hash, description, hint,"
-                      + " created_at, expires_at, last_used_at)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            dialect.setUuid(ps, 1, token.id());
-            dialect.setUuid(ps, 2, token.userId());
-            ps.setString(3, token.kind().dbValue());
-            ps.setString(4, secretHash);
-            ps.setString(5, token.description());
-            ps.setString(6, token.hint());
-            dialect.setInstant(ps, 7, token.createdAt());
-            dialect.setInstant(ps, 8, token.expiresAt());
-            dialect.setInstant(ps, 9, token.lastUsedAt());
-            ps.executeUpdate();
-          } catch (SQLException e) {
-            if (SqlErrors.isForeignKeyViolation(e)) {
-              // The account was deleted while this request was on its way.
-              throw new HarmontException(ErrorCode.UNAUTHORIZED);
-            }
-            throw e;
+          if (!insert(c, dialect, token, secretHash, maxLivePersonal)) {
+            return false;
           }
           JdbcEventStore.insert(c, dialect, event);
           return true;
         });
+  }
+
+  /**
+   * {@link #insert(ApiToken, String, int, SecurityEvent)} without its event, inside a transaction
+   * the caller holds (also used when a CLI grant is redeemed, so that the grant and its key commit
+   * together).
+   */
+  static boolean insert(
+      Connection c, Dialect dialect, ApiToken token, String secretHash, int maxLivePersonal)
+      throws SQLException {
+    if (token.kind() == TokenKind.PERSONAL) {
+      dialect.lockUser(c, token.userId());
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND kind = ?"
+                  + " AND (expires_at IS NULL OR expires_at > ?)")) {
+        dialect.setUuid(ps, 1, token.userId());
+        ps.setString(2, TokenKind.PERSONAL.dbValue());
+        dialect.setInstant(ps, 3, token.createdAt());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) >= maxLivePersonal) {
+            return false;
+          }
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO api_tokens (id, user_id, kind, token_hash, description, hint,"
+                + " created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      dialect.setUuid(ps, 1, token.id());
+      dialect.setUuid(ps, 2, token.userId());
+      ps.setString(3, token.kind().dbValue());
+      ps.setString(4, secretHash);
+      ps.setString(5, token.description());
+      ps.setString(6, token.hint());
+      dialect.setInstant(ps, 7, token.createdAt());
+      dialect.setInstant(ps, 8, token.expiresAt());
+      dialect.setInstant(ps, 9, token.lastUsedAt());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (SqlErrors.isForeignKeyViolation(e)) {
+        // The account was deleted while this request was on its way.
+        throw new HarmontException(ErrorCode.UNAUTHORIZED);
+      }
+      throw e;
+    }
+    return true;
   }
 
   @Override

@@ -47,6 +47,7 @@ public final class Console {
           "keys.js",
           "security-log.js",
           "delete-account.js",
+          "cli-authorize.js",
           "time.js");
 
   /**

@@ -44,6 +44,10 @@ class MigrationsTest {
           "ab44b2a15552b6dc01c040fb7859e62151d3f9cfd7777c34d2b960902ad28427",
           "sqlite/V2__sign_in_links.sql",
           "772a5b70b07e1b797d8b74555f4efdfaf51bcf01b5f6af6a36fe0fbd3b2258ff",
+          "postgresql/V3__cli_grants.sql",
+          "860d4daa2435f3c85087c18b93ece90a3e4cd6e1eded71eacd47f02fd29b6190",
+          "sqlite/V3__cli_grants.sql",
+          "11796701339dd3668f2bf382e8014c04f94e64c83647628a810eabd724d961de",
           "postgresql/V4__key_lifecycle.sql",
           "2d8c0d38320501569d54b4958b08eeae2d2c43783eef6e04627bb49b9129dc04",
           "sqlite/V4__key_lifecycle.sql",
@@ -88,6 +92,7 @@ class MigrationsTest {
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
           s.execute("DROP TABLE security_events");
+          s.execute("DROP TABLE cli_grants");
           s.execute("DROP TABLE sign_in_links");
           s.execute("DROP TABLE api_tokens");
           s.execute("DROP TABLE users");

@@ -2,6 +2,7 @@
 // the current path. Signing in or out in one tab does the same in every other tab.
 
 import { call, whenSessionEnds } from './api.js';
+import { cliAuthorizeView } from './cli-authorize.js';
 import { deleteAccountPanel } from './delete-account.js';
 import { el, errorBox, fill } from './dom.js';
 import { keysPanel } from './keys.js';
@@ -17,7 +18,10 @@ const account = document.getElementById('account');
  * The views of the signed-in page, by path: each gets the user and returns its panels. A path
  * without a view shows the console. The sign-in form shows on any path and comes back to it.
  */
-const views = new Map([['/', consoleView]]);
+const views = new Map([
+  ['/', consoleView],
+  ['/cli/authorize', cliAuthorizeView],
+]);
 
 function consoleView(user) {
   return [

@@ -1,0 +1,44 @@
+package dev.harmont.server.account;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Persistence of CLI grants, by SHA-256 of the code only. Implemented by the store package. */
+public interface CliGrantStore {
+
+  /**
+   * Stores a grant, and forgets the user's grants that expired before {@code forgetBefore} (so that
+   * the table holds only recent rows without a sweeper).
+   *
+   * @throws HarmontException {@link ErrorCode#UNAUTHORIZED} when the user no longer exists
+   */
+  void insert(CliGrant grant, String codeHash, Instant forgetBefore);
+
+  /** Builds the key a redeemed grant gives, once the grant's user and client name are known. */
+  @FunctionalInterface
+  interface KeyFactory {
+    ApiToken keyFor(UUID userId, String clientName);
+  }
+
+  /**
+   * In one transaction: marks the grant with this code hash and challenge used, provided it is
+   * unused and unexpired at {@code now} (a conditional update, so that of concurrent redemptions
+   * exactly one wins), then stores the key {@code keys} builds under {@code keyHash}, within the
+   * user's limit of live personal keys.
+   *
+   * @param eventFor the security-log event of the new key, stored in the same transaction
+   * @return the stored key, or empty when no such usable grant exists (nothing changed)
+   * @throws HarmontException {@link ErrorCode#API_TOKEN_LIMIT_REACHED} when the user holds {@code
+   *     maxLivePersonal} live keys already; nothing is changed and the grant stays usable
+   */
+  Optional<ApiToken> redeem(
+      String codeHash,
+      String codeChallenge,
+      Instant now,
+      KeyFactory keys,
+      String keyHash,
+      int maxLivePersonal,
+      Function<ApiToken, SecurityEvent> eventFor);
+}

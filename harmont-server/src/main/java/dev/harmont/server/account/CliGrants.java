@@ -1,0 +1,189 @@
+package dev.harmont.server.account;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Signing a CLI in through the browser (RFC 8252 native-app flow with RFC 7636 PKCE): a signed-in
+ * user grants a one-time code bound to the CLI's S256 challenge; the CLI trades code and verifier
+ * for a new personal API key described with its client name. Owns every rule of the flow (shapes,
+ * lifetime, single use, no oracle); leaves the wire to the HTTP layer, the throttling of failed
+ * exchanges to the edge, and SQL to the store.
+ */
+public final class CliGrants {
+  /**
+   * How long a code may be exchanged: long enough to switch windows, short enough to be useless.
+   */
+  public static final Duration TTL = Duration.ofMinutes(5);
+
+  public static final int MAX_CLIENT_NAME_CODE_POINTS = 100;
+
+  // Expired grants of a user are deleted when they create another, after this grace (kept a little
+  // so an operator can still see a recent failed attempt).
+  static final Duration FORGET_AFTER = Duration.ofHours(1);
+
+  private static final int MAX_CODE_LENGTH = 512;
+  private static final int MAX_REDIRECT_URI_LENGTH = 2048;
+  private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
+
+  private final CliGrantStore store;
+  private final Clock clock;
+  private final Secrets secrets;
+  private final Ids ids;
+  private final AccountLimits limits;
+
+  public CliGrants(CliGrantStore store, Clock clock, SecureRandom random, AccountLimits limits) {
+    this.store = store;
+    this.clock = clock;
+    this.secrets = new Secrets(random);
+    this.ids = new Ids(random);
+    this.limits = limits;
+  }
+
+  /**
+   * Grants a one-time code to the CLI that holds the verifier of {@code codeChallenge}, on behalf
+   * of the caller.
+   *
+   * @param redirectUri where the browser will carry the code, or null when it is shown to be
+   *     pasted; only loopback addresses are accepted (see {@link #isLoopbackRedirect})
+   */
+  public CreatedCliGrant create(
+      Authenticated who,
+      String codeChallenge,
+      String codeChallengeMethod,
+      String rawClientName,
+      String redirectUri) {
+    if (!Pkce.isChallenge(codeChallenge)) {
+      throw new HarmontException(ErrorCode.CLI_GRANT_CODE_CHALLENGE_INVALID);
+    }
+    if (!Pkce.S256.equals(codeChallengeMethod)) {
+      throw new HarmontException(ErrorCode.CLI_GRANT_CODE_CHALLENGE_METHOD_INVALID);
+    }
+    String clientName = clientName(rawClientName);
+    if (redirectUri != null && !isLoopbackRedirect(redirectUri)) {
+      throw new HarmontException(ErrorCode.CLI_GRANT_REDIRECT_URI_INVALID);
+    }
+    Instant now = now();
+    String code = secrets.mint(TokenKind.SESSION); // 32 random bytes, base64url, no prefix
+    CliGrant grant =
+        new CliGrant(ids.next(now), who.user().id(), codeChallenge, clientName, now, now.plus(TTL));
+    store.insert(grant, Secrets.hash(code), now.minus(FORGET_AFTER));
+    return new CreatedCliGrant(code, grant.expiresAt());
+  }
+
+  /**
+   * Trades a code and its verifier for a new personal API key, described with the grant's client
+   * name. Works once per code, within {@link #TTL}.
+   *
+   * @throws HarmontException {@link ErrorCode#CLI_GRANT_INVALID} for every failure of the code or
+   *     verifier alike (malformed, unknown, expired, used, or not matching), so nothing can be
+   *     learned by probing; {@link ErrorCode#API_TOKEN_LIMIT_REACHED} when the user holds the
+   *     maximum of live keys (the code then stays usable)
+   */
+  public CreatedToken exchange(String code, String codeVerifier, RequestContext context) {
+    if (code == null
+        || code.isEmpty()
+        || code.length() > MAX_CODE_LENGTH
+        || !AccountService.isToken68(code)
+        || !Pkce.isVerifier(codeVerifier)) {
+      throw new HarmontException(ErrorCode.CLI_GRANT_INVALID);
+    }
+    Instant now = now();
+    String secret = secrets.mint(TokenKind.PERSONAL);
+    int max = limits.maxLiveKeysPerUser();
+    Optional<ApiToken> key;
+    try {
+      key =
+          store.redeem(
+              Secrets.hash(code),
+              Pkce.s256(codeVerifier),
+              now,
+              (userId, clientName) ->
+                  new ApiToken(
+                      ids.next(now),
+                      userId,
+                      TokenKind.PERSONAL,
+                      clientName,
+                      Secrets.hint(secret),
+                      now,
+                      null,
+                      null,
+                      null),
+              Secrets.hash(secret),
+              max,
+              created ->
+                  SecurityEvent.of(
+                      ids.next(now),
+                      created.userId(),
+                      SecurityEventType.API_TOKEN_CREATED,
+                      now,
+                      context,
+                      created.id()));
+    } catch (HarmontException e) {
+      if (e.code() == ErrorCode.API_TOKEN_LIMIT_REACHED) {
+        throw new HarmontException(
+            ErrorCode.API_TOKEN_LIMIT_REACHED,
+            "You have reached the maximum of "
+                + max
+                + " live API keys. Revoke keys you no longer use, then authorize the CLI again.");
+      }
+      throw e;
+    }
+    return new CreatedToken(
+        key.orElseThrow(() -> new HarmontException(ErrorCode.CLI_GRANT_INVALID)), secret);
+  }
+
+  /**
+   * RFC 8252 section 7.3: the CLI listens on a loopback interface, so the code never leaves the
+   * machine the browser runs on. Any other target would let a link crafted by someone else send a
+   * signed-in user's code to that someone. {@code http} only (nothing else can listen there), an
+   * explicit port, no user information or fragment.
+   */
+  public static boolean isLoopbackRedirect(String text) {
+    if (text == null || text.length() > MAX_REDIRECT_URI_LENGTH) {
+      return false;
+    }
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    String host = uri.getHost();
+    return "http".equals(uri.getScheme())
+        && host != null
+        && LOOPBACK_HOSTS.contains(host.toLowerCase(Locale.ROOT))
+        && uri.getPort() >= 1
+        && uri.getPort() <= 65535
+        && uri.getRawUserInfo() == null
+        && uri.getRawFragment() == null;
+  }
+
+  private String clientName(String raw) {
+    int max = Math.min(MAX_CLIENT_NAME_CODE_POINTS, limits.maxDescriptionLength());
+    String name;
+    try {
+      name = Validation.description(raw, max).orElse(null);
+    } catch (HarmontException e) {
+      name = null;
+    }
+    if (name == null) {
+      throw new HarmontException(
+          ErrorCode.CLI_GRANT_CLIENT_NAME_INVALID,
+          "Field `client_name` must be 1 to " + max + " characters without control characters.");
+    }
+    return name;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

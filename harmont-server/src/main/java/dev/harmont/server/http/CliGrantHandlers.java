@@ -1,0 +1,78 @@
+package dev.harmont.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmont.server.account.Authenticated;
+import dev.harmont.server.account.CliGrants;
+import dev.harmont.server.account.CreatedCliGrant;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * createCliGrant (the console, on behalf of its signed-in user) and exchangeCliGrant (the CLI, with
+ * no bearer: the code and its verifier are the credential). A failed exchange counts as a failed
+ * authentication for {@link AuthThrottle}, like a refused bearer token, and a blocked client is
+ * refused before its code is looked at.
+ */
+final class CliGrantHandlers {
+  private final RequestContexts contexts;
+  private final CliGrants grants;
+  private final Bodies bodies;
+  private final AuthThrottle throttle;
+  private final ClientAddress clients;
+
+  CliGrantHandlers(
+      CliGrants grants,
+      Bodies bodies,
+      AuthThrottle throttle,
+      ClientAddress clients,
+      RequestContexts contexts) {
+    this.contexts = contexts;
+    this.grants = grants;
+    this.bodies = bodies;
+    this.throttle = throttle;
+    this.clients = clients;
+  }
+
+  void createCliGrant(ServerRequest req, ServerResponse res, Authenticated who) {
+    ObjectNode body = bodies.optionalObject(req);
+    CreatedCliGrant created =
+        grants.create(
+            who,
+            Wire.optionalString(body, "code_challenge"),
+            Wire.optionalString(body, "code_challenge_method"),
+            Wire.optionalString(body, "client_name"),
+            Wire.optionalString(body, "redirect_uri"));
+    ObjectNode out = Json.object();
+    out.put("code", created.code());
+    out.put("expires_at", Wire.instant(created.expiresAt()));
+    Responses.json(res, Status.CREATED_201, out);
+  }
+
+  void exchangeCliGrant(ServerRequest req, ServerResponse res) {
+    String client = clients.of(req);
+    throttle.check(client);
+    try {
+      ObjectNode body = bodies.optionalObject(req);
+      Responses.json(
+          res,
+          Status.CREATED_201,
+          Wire.created(
+              grants.exchange(text(body, "code"), text(body, "code_verifier"), contexts.of(req))));
+    } catch (HarmontException e) {
+      if (e.code() == ErrorCode.CLI_GRANT_INVALID) {
+        throttle.recordFailure(client);
+      }
+      throw e;
+    }
+  }
+
+  /** A string field, or null: a field of another type is as wrong as a wrong value. */
+  private static String text(ObjectNode body, String field) {
+    JsonNode node = body == null ? null : body.get(field);
+    return node != null && node.isTextual() ? node.textValue() : null;
+  }
+}
