@@ -58,7 +58,9 @@ public final class AccountService {
   }
 
   /**
-   * Resolves a raw bearer secret to its user and token.
+   * Resolves a raw bearer secret to its user and token. A malformed secret is refused before any
+   * hashing or lookup; a hash that failed a lookup in the last few seconds is refused without
+   * another one.
    *
    * @throws HarmontException {@link ErrorCode#UNAUTHORIZED} when it is malformed, unknown, revoked,
    *     or expired
@@ -74,14 +76,27 @@ public final class AccountService {
     String hash = Secrets.hash(secret);
     Authenticated who = cache.get(hash);
     if (who == null) {
-      long epoch = cache.epoch();
-      who = tokens.findByHash(hash).orElseThrow(() -> new HarmontException(ErrorCode.UNAUTHORIZED));
-      cache.put(hash, who, epoch);
+      who = lookUp(hash);
     }
     if (who.token().isExpiredAt(now)) {
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     lastUsed.used(who.token(), now);
+    return who;
+  }
+
+  /** The uncached path: one indexed lookup, unless the same hash just failed one. */
+  private Authenticated lookUp(String hash) {
+    if (cache.isRecentMiss(hash)) {
+      throw new HarmontException(ErrorCode.UNAUTHORIZED);
+    }
+    long epoch = cache.epoch();
+    Authenticated who = tokens.findByHash(hash).orElse(null);
+    if (who == null) {
+      cache.putMiss(hash);
+      throw new HarmontException(ErrorCode.UNAUTHORIZED);
+    }
+    cache.put(hash, who, epoch);
     return who;
   }
 
@@ -119,6 +134,11 @@ public final class AccountService {
   /** Tokens held by the authentication cache now (for tests and metrics). */
   long cachedTokens() {
     return cache.size();
+  }
+
+  /** Hashes held by the cache of recent failed lookups now (for tests and metrics). */
+  long cachedMisses() {
+    return cache.misses();
   }
 
   public User currentUser(Authenticated who) {
