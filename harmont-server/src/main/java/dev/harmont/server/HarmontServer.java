@@ -66,6 +66,11 @@ public final class HarmontServer implements AutoCloseable {
               background);
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
       HttpApi api = new HttpApi(accounts, config, docBase::get, database::isReady);
+      Http1Config http1 =
+          Http1Config.builder()
+              .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
+              .maxPrologueLength(8192)
+              .build();
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -77,11 +82,8 @@ public final class HarmontServer implements AutoCloseable {
               // connection stays usable and no byte of it is parsed as a next request; past it
               // the connection is closed.
               .maxPayloadSize(drainCap(config.limits().maxBodyBytes()))
-              .addProtocol(
-                  Http1Config.builder()
-                      .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
-                      .maxPrologueLength(8192)
-                      .build())
+              .addProtocol(http1)
+              .addConnectionSelector(HttpApi.http1(http1))
               .directHandlers(api.directHandlers())
               .routing(api.routing())
               .build()

@@ -141,6 +141,13 @@ public enum ErrorCode {
       "This origin may not call the API from a browser.",
       "Ask the operator to add your origin to HARMONT_CORS_ORIGINS, or call the API from a"
           + " server."),
+  // Methods are case-sensitive; a token that names no method is not implemented (RFC 9110 §9.1).
+  METHOD_NOT_IMPLEMENTED(
+      501,
+      "invalid_request",
+      "This server does not implement this method.",
+      "Use one of the methods the API reference lists for the path (GET, POST, PATCH, DELETE),"
+          + " spelt in capitals: method names are case-sensitive."),
   SERVICE_UNAVAILABLE(
       503,
       "api_error",

@@ -35,7 +35,7 @@ final class ApiTokenHandlers {
   }
 
   void revokeApiToken(ServerRequest req, ServerResponse res, Authenticated who) {
-    accounts.revokeApiToken(who, req.path().pathParameters().get("id"));
+    accounts.revokeApiToken(who, Routes.parameter(req));
     res.status(Status.NO_CONTENT_204).send();
   }
 }

@@ -9,23 +9,20 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The route table: every endpoint, which handler serves it and whether it needs a bearer token.
- * Also answers 405 (with {@code Allow}) for a known path with another method, and 404 for any other
- * path, in the same envelope as every other error.
+ * Matching (on the raw path, methods case-sensitive) and the 404/405/501 answers are {@link
+ * Routes}'; every error leaves in the same envelope.
  */
 public final class HttpApi {
   /** Our OpenAPI document, a superset of the upstream contract. */
@@ -33,8 +30,6 @@ public final class HttpApi {
 
   private final Errors errors;
   private final HttpRouting.Builder routing;
-
-  private record Route(Method method, String path, Handler handler) {}
 
   /**
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
@@ -49,44 +44,48 @@ public final class HttpApi {
     Limits limits = config.limits();
     Bodies bodies =
         new Bodies(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonStringLength());
-    Bearer bearer =
-        new Bearer(
-            accounts,
-            new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock()),
-            new ClientAddress(config.trustedProxies()));
+    // One throttle for every secret a client presents: other endpoints that check secrets count
+    // their failures on it too (AuthThrottle's class comment).
+    AuthThrottle throttle =
+        new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
+    ClientAddress clients = new ClientAddress(config.trustedProxies());
+    Bearer bearer = new Bearer(accounts, throttle, clients);
     UserHandlers users = new UserHandlers(accounts, bodies);
     ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
 
-    List<Route> routes =
+    List<Routes.Route> routes =
         List.of(
-            new Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
-            new Route(Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
-            new Route(Method.DELETE, "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
-            new Route(Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
-            new Route(
+            new Routes.Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
+            new Routes.Route(
+                Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
+            new Routes.Route(
+                Method.DELETE, "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
+            new Routes.Route(
+                Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
+            new Routes.Route(
                 Method.POST, "/api/v0/user/api-tokens", bearer.protect(tokens::createApiToken)),
-            // {+id} takes the rest of the path, so `a%2Fb` or `x/../y` reach revoke and get the
-            // same api_token_not_found as any other id that is not the caller's key.
-            new Route(
+            // {id} is one raw segment, decoded: `a%2Fb` is the id "a/b", which is not the
+            // caller's key (api_token_not_found) like any other.
+            new Routes.Route(
                 Method.DELETE,
-                "/api/v0/user/api-tokens/{+id}",
+                "/api/v0/user/api-tokens/{id}",
                 bearer.protect(tokens::revokeApiToken)),
-            new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
-            new Route(
+            new Routes.Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
+            new Routes.Route(
                 Method.GET,
                 "/api/v0/openapi.json",
                 (req, res) -> {
                   res.header(HeaderNames.CONTENT_TYPE, Errors.JSON_UTF8);
                   res.send(openApi);
                 }),
-            new Route(
+            new Routes.Route(
                 Method.GET,
                 "/healthz",
                 (req, res) ->
                     Responses.json(res, Status.OK_200, Json.object().put("status", "ok"))),
-            new Route(
+            new Routes.Route(
                 Method.GET,
                 "/readyz",
                 (req, res) -> {
@@ -96,8 +95,8 @@ public final class HttpApi {
                   }
                   Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
                 }),
-            new Route(Method.GET, ErrorDocs.PATH, docs::index),
-            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
+            new Routes.Route(Method.GET, ErrorDocs.PATH, docs::index),
+            new Routes.Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
 
     routing =
         HttpRouting.builder()
@@ -112,41 +111,19 @@ public final class HttpApi {
                   EdgeFilter.applyHeaders(res, requestId, req.path().rawPath());
                   errors.send(res, requestId, error);
                 });
-    Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
-    for (Route route : routes) {
-      routing.route(route.method(), route.path(), route.handler());
-      methodsByPath.computeIfAbsent(route.path(), p -> new ArrayList<>()).add(route.method());
-    }
-    methodsByPath.forEach(
-        (path, methods) -> {
-          String allow = methods.stream().map(Method::text).collect(Collectors.joining(", "));
-          routing.any(
-              path,
-              (req, res) -> {
-                // Sent here rather than thrown: the edge filter resets headers on exceptions,
-                // and Allow must survive.
-                res.header(HeaderNames.ALLOW, allow);
-                errors.send(
-                    res,
-                    req.context().get(RequestId.class).orElseGet(RequestId::fresh),
-                    new HarmontException(
-                        ErrorCode.METHOD_NOT_ALLOWED,
-                        req.prologue().method().text()
-                            + " is not supported here. Allowed: "
-                            + allow
-                            + "."));
-              });
-        });
-    routing.any(
-        (req, res) -> {
-          throw new HarmontException(
-              ErrorCode.ROUTE_NOT_FOUND,
-              "No endpoint at this path. The API reference is served at /api/v0/openapi.json.");
-        });
+    routing.any(new Routes(errors, routes));
   }
 
   public HttpRouting.Builder routing() {
     return routing;
+  }
+
+  /**
+   * Helidon's HTTP/1.1 connections, with the check that methods are spelt as their names ({@link
+   * MethodCase}): add it as the listener's first connection selector.
+   */
+  public static ServerConnectionSelector http1(Http1Config config) {
+    return MethodCase.selector(config);
   }
 
   /** Renders what the HTTP library answers on its own (before routing) in our envelope. */
