@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Sourced by ./harmont and ./run-tests: finds a JDK >= 21 and exports JAVA_HOME.
+# Sourced by ./harmont and ./run-tests: finds a JDK >= 21 and exports JAVA_HOME, and picks the
+# Maven to build with (mvn, else ./mvnw).
 # Order: $JAVA_HOME, then the usual install folders (newest first), then `java` on PATH.
 
 harmont_java_major() {
@@ -53,8 +54,17 @@ MSG
 }
 
 harmont_require_maven() {
-  if ! command -v mvn >/dev/null 2>&1; then
-    echo "harmont: Maven 3.8 or newer is needed to build (Debian/Ubuntu: sudo apt-get install maven; macOS: brew install maven)." >&2
+  # Sets HARMONT_MVN to the Maven to build with: `mvn` when one is on PATH, else the repository's
+  # Maven Wrapper (./mvnw), which downloads the Maven named in .mvn/wrapper/ once (into
+  # ~/.m2/wrapper) and needs nothing but the JDK found above.
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  if command -v mvn >/dev/null 2>&1; then
+    HARMONT_MVN=mvn
+  elif [ -x "$root/mvnw" ]; then
+    HARMONT_MVN="$root/mvnw"
+  else
+    echo "harmont: Maven is needed to build and neither mvn nor $root/mvnw was found (Debian/Ubuntu: sudo apt-get install maven; macOS: brew install maven)." >&2
     return 1
   fi
 }

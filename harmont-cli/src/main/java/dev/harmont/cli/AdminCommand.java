@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       AdminCreateUserCommand.class,
       AdminIssueKeyCommand.class,
-      AdminIssueSessionCommand.class
+      AdminIssueSessionCommand.class,
+      AdminBackupCommand.class
     })
 final class AdminCommand {}

@@ -2,6 +2,7 @@ package dev.harmont.cli;
 
 import dev.harmont.cloud.ConnectionException;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.store.SchemaTooNewException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -86,6 +87,9 @@ public final class Cli {
     if (e instanceof HarmontException h) {
       return ExitCodes.forStatus(h.code().status());
     }
+    if (e instanceof SchemaTooNewException) {
+      return ExitCodes.API_ERROR;
+    }
     if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {
       // IllegalArgumentException: a setting the server refused at start-up (e.g. a database URL
       // with conflicting credentials); the message names it.
@@ -104,7 +108,7 @@ public final class Cli {
       }
     } else if (e instanceof HarmontException h) {
       err.println("harmont: " + h.getMessage() + " (" + h.code().code() + ")");
-    } else if (e instanceof IllegalArgumentException) {
+    } else if (e instanceof IllegalArgumentException || e instanceof SchemaTooNewException) {
       err.println("harmont: " + e.getMessage());
     } else {
       err.println("harmont: unexpected error: " + e);

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harmont.server.testing.Api;
+import dev.harmont.server.testing.PathWithout;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -213,6 +216,56 @@ class LauncherIT {
               "user sdk@example.org", "renamed Standalone", "keys 2", "logged out", "deleted");
     } finally {
       server.destroyForcibly();
+    }
+  }
+
+  /**
+   * The Maven Wrapper from a fresh clone of the committed repository: its files are committed and
+   * executable, {@code ./mvnw -v} runs with a JDK and no Maven, and the scripts build with it when
+   * there is no {@code mvn} on PATH (and with {@code mvn} when there is).
+   */
+  @Test
+  void aFreshCloneBuildsWithTheMavenWrapperWhenThereIsNoMaven(@TempDir Path clone)
+      throws Exception {
+    Path repository = Path.of("").toAbsolutePath().getParent();
+    String head = run(repository, Map.of(), "git", "rev-parse", "HEAD").strip();
+    run(repository, Map.of(), "git", "clone", "--quiet", "--no-checkout", ".", clone.toString());
+    run(clone, Map.of(), "git", "checkout", "--quiet", head);
+    assertThat(clone.resolve("mvnw")).isExecutable();
+    assertThat(clone.resolve(".mvn/wrapper/maven-wrapper.properties")).isRegularFile();
+
+    try (PathWithout path = PathWithout.javaOrMaven()) {
+      Map<String, String> jdkOnly =
+          Map.of("PATH", path.value(), "JAVA_HOME", System.getProperty("java.home"));
+      assertThat(run(clone, jdkOnly, "./mvnw", "-v")).contains("Apache Maven 3.9.");
+
+      String chosen =
+          ". scripts/jdk.sh && harmont_find_jdk && harmont_require_maven && echo $HARMONT_MVN";
+      assertThat(run(clone, jdkOnly, "bash", "-c", chosen).strip())
+          .isEqualTo(clone.resolve("mvnw").toString());
+      Map<String, String> withMaven = new HashMap<>(jdkOnly);
+      withMaven.put("PATH", System.getenv("PATH"));
+      if (!run(clone, withMaven, "bash", "-c", "command -v mvn || true").isBlank()) {
+        assertThat(run(clone, withMaven, "bash", "-c", chosen).strip()).isEqualTo("mvn");
+      }
+    }
+  }
+
+  /** Runs {@code command} in {@code dir} with {@code env} added; returns its stdout. */
+  private static String run(Path dir, Map<String, String> env, String... command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().putAll(env);
+    Path err = Files.createTempFile("harmont-launcher-", ".err");
+    try {
+      Process process = builder.redirectError(err.toFile()).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue())
+          .as("%s: %s%s", String.join(" ", command), out, Files.readString(err))
+          .isZero();
+      return out;
+    } finally {
+      Files.deleteIfExists(err);
     }
   }
 

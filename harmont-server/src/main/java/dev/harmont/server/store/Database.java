@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.sqlite.SQLiteJDBCLoader;
 
 /**
@@ -138,6 +139,7 @@ public final class Database implements AutoCloseable {
     if (schemaIsCurrent()) {
       return;
     }
+    refuseNewerSchema();
     Flyway.configure()
         .dataSource(writes)
         .locations(dialect.migrationLocation())
@@ -171,6 +173,38 @@ public final class Database implements AutoCloseable {
       }
     } catch (SQLException e) {
       return false; // no history table yet, or the database is down: Flyway says which
+    }
+  }
+
+  /**
+   * Refuses to start on a schema migrated by a newer build (a downgrade). Flyway alone would only
+   * log a warning and carry on (its default {@code ignoreMigrationPatterns} is {@code *:future}),
+   * leaving this older code to run against tables it does not know, and to fail request by request.
+   */
+  private void refuseNewerSchema() {
+    String newest;
+    try (Connection c = writes.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"
+                    + " ORDER BY installed_rank DESC LIMIT 1")) {
+      if (!rs.next()) {
+        return;
+      }
+      newest = rs.getString(1);
+    } catch (SQLException e) {
+      return; // no history table yet, or the database is down: Flyway says which
+    }
+    if (MigrationVersion.fromVersion(newest).compareTo(MigrationVersion.fromVersion(SCHEMA_VERSION))
+        > 0) {
+      throw new SchemaTooNewException(
+          "The database schema is at version "
+              + newest
+              + ", newer than this build of harmont knows (version "
+              + SCHEMA_VERSION
+              + "): a newer harmont has upgraded it. Run that version (or newer), or restore the"
+              + " backup taken before the upgrade. Downgrading the schema is not supported.");
     }
   }
 
