@@ -5,6 +5,7 @@ import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.http.Routes.Route;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -55,37 +56,34 @@ public final class HttpApi {
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
 
-    List<Routes.Route> routes =
+    List<Route> routes =
         List.of(
-            new Routes.Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
-            new Routes.Route(
-                Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
-            new Routes.Route(
-                Method.DELETE, "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
-            new Routes.Route(
-                Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
-            new Routes.Route(
+            new Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
+            new Route(Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
+            new Route(Method.DELETE, "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
+            new Route(Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
+            new Route(
                 Method.POST, "/api/v0/user/api-tokens", bearer.protect(tokens::createApiToken)),
             // {id} is one raw segment, decoded: `a%2Fb` is the id "a/b", which is not the
             // caller's key (api_token_not_found) like any other.
-            new Routes.Route(
+            new Route(
                 Method.DELETE,
                 "/api/v0/user/api-tokens/{id}",
                 bearer.protect(tokens::revokeApiToken)),
-            new Routes.Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
-            new Routes.Route(
+            new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
+            new Route(
                 Method.GET,
                 "/api/v0/openapi.json",
                 (req, res) -> {
                   res.header(HeaderNames.CONTENT_TYPE, Errors.JSON_UTF8);
                   res.send(openApi);
                 }),
-            new Routes.Route(
+            new Route(
                 Method.GET,
                 "/healthz",
                 (req, res) ->
                     Responses.json(res, Status.OK_200, Json.object().put("status", "ok"))),
-            new Routes.Route(
+            new Route(
                 Method.GET,
                 "/readyz",
                 (req, res) -> {
@@ -95,8 +93,8 @@ public final class HttpApi {
                   }
                   Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
                 }),
-            new Routes.Route(Method.GET, ErrorDocs.PATH, docs::index),
-            new Routes.Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
+            new Route(Method.GET, ErrorDocs.PATH, docs::index),
+            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
 
     routing =
         HttpRouting.builder()

@@ -204,6 +204,10 @@ final class MethodCase {
     /** The byte at {@code offset} (negative, -1 being the newest byte read), or -1 if gone. */
     private int byteAt(long offset) {
       long fromEnd = -offset; // 1 for the newest byte
+      byte[] newest = recent.peekLast();
+      if (newest != null && fromEnd <= newest.length) {
+        return newest[(int) (newest.length - fromEnd)] & 0xff; // the usual case, without a copy
+      }
       Iterator<byte[]> chunks = recent.descendingIterator();
       while (chunks.hasNext()) {
         byte[] chunk = chunks.next();

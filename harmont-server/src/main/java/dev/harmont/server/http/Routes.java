@@ -62,7 +62,11 @@ final class Routes implements Handler {
   /** A path parameter's decoded value, for the handler of a templated path. */
   private record Parameter(String value) {}
 
-  /** A route to add: {@code template} is a path whose segments may be one {@code {name}}. */
+  /**
+   * A route to add: {@code template} is a path where one segment may be a parameter, {@code
+   * {name}}, whose decoded value the handler reads with {@link #parameter} (Helidon's {@code
+   * pathParameters()} stay empty: Helidon does not route).
+   */
   record Route(Method method, String template, Handler handler) {}
 
   Routes(Errors errors, List<Route> routes) {
