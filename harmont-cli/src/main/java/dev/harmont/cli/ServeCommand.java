@@ -2,14 +2,19 @@ package dev.harmont.cli;
 
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.Limits;
+import dev.harmont.server.ListenAddress;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
+import dev.harmont.server.observe.JsonLogFormatter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -124,6 +129,38 @@ final class ServeCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE}).")
   long authCacheTtlMillis;
 
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "HOST:PORT",
+      converter = ListenAddressConverter.class,
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics, on a listener of its own (env"
+              + " HARMONT_METRICS_ADDRESS; e.g. 127.0.0.1:9464; default: off).")
+  ListenAddress metricsAddress;
+
+  /** How log lines are written on stderr. */
+  enum LogFormat {
+    text,
+    json
+  }
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "Log lines on stderr: text, or json (one object per line) (env HARMONT_LOG_FORMAT;"
+              + " default: ${DEFAULT-VALUE}).")
+  LogFormat logFormat;
+
+  /** {@code HOST:PORT} → {@link ListenAddress}; a bad value is a usage error that says why. */
+  static final class ListenAddressConverter implements ITypeConverter<ListenAddress> {
+    @Override
+    public ListenAddress convert(String value) {
+      return ListenAddress.parse(value);
+    }
+  }
+
   ServeCommand(CliContext context) {
     this.context = context;
   }
@@ -134,6 +171,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (logFormat == LogFormat.json) {
+      JsonLogFormatter.installOnRootHandlers();
+    }
     ServerConfig config =
         ServerConfig.embedded(ServerConfig.defaultDataDir(context.env()))
             .withDatabase(database.settings(context.env()))
@@ -154,32 +194,53 @@ final class ServeCommand implements Callable<Integer> {
             .withCorsOrigins(trimmed(corsOrigins))
             .withAuthCache(
                 new AuthCacheSettings(
-                    Duration.ofMillis(authCacheTtlMillis),
-                    AuthCacheSettings.DEFAULTS.maxEntries()));
+                    Duration.ofMillis(authCacheTtlMillis), AuthCacheSettings.DEFAULTS.maxEntries()))
+            .withMetricsAddress(metricsAddress);
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  context.err().println("harmont: shutting down, draining in-flight requests");
-                  context.err().flush();
+                  say("shutting down, draining in-flight requests");
                   server.close();
                   stopped.countDown();
                 },
                 "harmont-shutdown"));
-    context.err().println("harmont: listening on " + server.baseUri());
-    context.err().println("harmont: database " + database.describe(context.env()));
-    if (!server.accounts().hasAnyUser()) {
-      context
-          .err()
-          .println(
-              "harmont: no users yet. Create the first one (it prints an API key):\n"
-                  + "  ./harmont admin create-user --email you@example.org --name 'Your Name'"
-                  + (database.dataDir != null ? " --data-dir " + database.dataDir : ""));
+    say("listening on " + server.baseUri());
+    if (metricsAddress != null) {
+      String host = metricsAddress.toString();
+      say(
+          "metrics on http://"
+              + host.substring(0, host.lastIndexOf(':') + 1)
+              + server.metricsPort()
+              + "/metrics");
     }
-    context.err().flush();
+    say("database " + database.describe(context.env()));
+    if (!server.accounts().hasAnyUser()) {
+      say(
+          "no users yet. Create the first one (it prints an API key):\n"
+              + "  ./harmont admin create-user --email you@example.org --name 'Your Name'"
+              + (database.dataDir != null ? " --data-dir " + database.dataDir : ""));
+    }
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  /**
+   * A start-up or shutdown message on stderr: a plain "harmont: …" line, or with {@code
+   * --log-format json} a JSON log line like every other one, so that stderr is all JSON. Written
+   * directly rather than through the logger: java.util.logging resets its handlers in a shutdown
+   * hook of its own, which races with the one that says "shutting down".
+   */
+  private void say(String message) {
+    if (logFormat == LogFormat.json) {
+      LogRecord record = new LogRecord(Level.INFO, message);
+      record.setLoggerName("dev.harmont.serve");
+      context.err().print(new JsonLogFormatter().format(record));
+    } else {
+      context.err().println("harmont: " + message);
+    }
+    context.err().flush();
   }
 }

@@ -8,6 +8,9 @@ import dev.harmont.server.testing.Api;
 import dev.harmont.server.testing.PathWithout;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT {
   private static final Path JAR = Path.of("target", "harmont.jar");
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://[^\\s\"]+)");
 
   @TempDir Path dataDir;
 
@@ -98,6 +101,61 @@ class LauncherIT {
     } finally {
       server.destroyForcibly();
       server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * {@code HARMONT_LOG_FORMAT=json} and {@code HARMONT_METRICS_ADDRESS}: every line on stderr is a
+   * JSON object (start-up messages, access lines, shutdown) without the key, and the metrics
+   * listener counts the requests by route.
+   */
+  @Test
+  void serveWithJsonLogsAndAMetricsListener() throws Exception {
+    Path log = dataDir.resolve("serve.log");
+    ProcessBuilder builder =
+        harmont("serve", "--port", "0").redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("HARMONT_LOG_FORMAT", "json");
+    builder.environment().put("HARMONT_METRICS_ADDRESS", "127.0.0.1:0");
+    Process server = builder.start();
+    try {
+      URI base = awaitListening(log, server);
+      Matcher metrics =
+          awaitLog(
+              log, server, Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)"));
+      String key = createUser("json@example.org", "Jay");
+      Api api = new Api(base);
+      assertThat(api.get("/api/v0/user?token=" + key, key).status()).isEqualTo(200);
+      awaitLog(log, server, Pattern.compile("\"route\":\"/api/v0/user\""));
+
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        String scrape =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(scrape)
+            .contains(
+                "harmont_http_requests_total{method=\"GET\",route=\"/api/v0/user\",status=\"200\"} 1")
+            .contains("harmont_build_info{version=");
+      }
+      assertThat(api.get("/metrics", null).status()).isEqualTo(404);
+
+      server.destroy(); // SIGTERM
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      List<String> lines = Files.readAllLines(log);
+      assertThat(lines).isNotEmpty();
+      ObjectMapper json = new ObjectMapper();
+      for (String line : lines) {
+        JsonNode object = json.readTree(line);
+        assertThat(object.isObject()).as(line).isTrue();
+        assertThat(object.has("time") && object.has("level") && object.has("message"))
+            .as(line)
+            .isTrue();
+        assertThat(line).doesNotContain(key);
+      }
+      assertThat(String.join("\n", lines)).contains("shutting down");
+    } finally {
+      server.destroyForcibly();
     }
   }
 

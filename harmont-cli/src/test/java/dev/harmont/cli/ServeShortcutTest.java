@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,7 +49,9 @@ class ServeShortcutTest {
         "--help",
         "--port=not-a-number",
         "--no-such-option",
-        "--sqlite-synchronous=SOMETIMES"
+        "--sqlite-synchronous=SOMETIMES",
+        "--metrics-address=9464",
+        "--log-format=xml"
       })
   void theShortcutAnswersAsTheWholeTree(String arg) {
     Map<String, String> env = Map.of("HARMONT_HOST", "127.0.0.9", "HARMONT_PORT", "18999");
@@ -58,6 +61,39 @@ class ServeShortcutTest {
 
     assertThat(shortcut).isEqualTo(tree);
     assertThat(tree.out() + tree.err()).contains("harmont serve");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "9464",
+        "127.0.0.1",
+        "127.0.0.1:",
+        "127.0.0.1:http",
+        "127.0.0.1:65536",
+        "::1:9464",
+        ":9464",
+        "host name:9464"
+      })
+  // Were the value accepted, the command would start a server and never return.
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aBadMetricsAddressIsAUsageErrorThatSaysWhatIsExpected(String value) {
+    Run flag = viaShortcut(Map.of(), "--metrics-address", value);
+    Run variable = viaShortcut(Map.of("HARMONT_METRICS_ADDRESS", value));
+
+    assertThat(flag.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(flag.err()).contains("--metrics-address").contains("expected HOST:PORT");
+    assertThat(variable.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(variable.err()).contains("expected HOST:PORT");
+  }
+
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void anUnknownLogFormatIsAUsageError() {
+    Run run = viaShortcut(Map.of("HARMONT_LOG_FORMAT", "xml"));
+
+    assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("--log-format").contains("text, json");
   }
 
   @ParameterizedTest

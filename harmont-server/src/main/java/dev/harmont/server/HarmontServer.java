@@ -1,9 +1,13 @@
 package dev.harmont.server;
 
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.http.HttpApi;
+import dev.harmont.server.observe.AuthMetrics;
+import dev.harmont.server.observe.Metrics;
 import dev.harmont.server.store.Database;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -14,11 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The running service: database opened and migrated, HTTP listener started. {@link #close()} stops
- * accepting, lets in-flight requests finish, then closes the database.
+ * The running service: database opened and migrated, HTTP listener started, and when {@link
+ * ServerConfig#metricsAddress()} is set a second listener serving only {@code /metrics}. {@link
+ * #close()} stops accepting, lets in-flight requests finish, then closes the database.
  */
 public final class HarmontServer implements AutoCloseable {
   private static final Duration DRAIN_PERIOD = Duration.ofSeconds(10);
+  private static final String METRICS_SOCKET = "metrics";
 
   private final Database database;
   private final AccountService accounts;
@@ -26,14 +32,17 @@ public final class HarmontServer implements AutoCloseable {
   private final URI baseUri;
 
   private final ExecutorService background;
+  private final Metrics metrics;
 
   private HarmontServer(
       Database database,
       AccountService accounts,
       WebServer web,
       URI baseUri,
-      ExecutorService background) {
+      ExecutorService background,
+      Metrics metrics) {
     this.background = background;
+    this.metrics = metrics;
     this.database = database;
     this.accounts = accounts;
     this.web = web;
@@ -52,9 +61,19 @@ public final class HarmontServer implements AutoCloseable {
 
   /** Opens the database, applies migrations and starts listening. */
   public static HarmontServer start(ServerConfig config) {
-    Database database = Database.open(config.database());
+    Metrics metrics = config.metricsAddress() == null ? Metrics.off() : Metrics.prometheus();
+    Database database;
+    try {
+      database = Database.open(config.database(), metrics.registry());
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
     ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     try {
+      // Off, no listener at all: not even the cost of a no-op call per authentication.
+      AuthOutcome.Listener authOutcomes =
+          metrics.enabled() ? new AuthMetrics(metrics.registry()) : AuthOutcome.Listener.NONE;
       AccountService accounts =
           new AccountService(
               database.users(),
@@ -63,15 +82,21 @@ public final class HarmontServer implements AutoCloseable {
               new SecureRandom(),
               config.limits().account(),
               config.authCache(),
-              background);
+              background,
+              authOutcomes);
+      if (metrics.enabled()) {
+        AuthMetrics.bindCache(metrics.registry(), accounts);
+      }
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
-      HttpApi api = new HttpApi(accounts, config, docBase::get, database::isReady);
+      HttpApi api =
+          new HttpApi(
+              accounts, config, docBase::get, database::isReady, metrics.registry(), authOutcomes);
       Http1Config http1 =
           Http1Config.builder()
               .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
               .maxPrologueLength(8192)
               .build();
-      WebServer web =
+      WebServerConfig.Builder builder =
           WebServer.builder()
               .host(config.host())
               .port(config.port())
@@ -85,19 +110,39 @@ public final class HarmontServer implements AutoCloseable {
               .addProtocol(http1)
               .addConnectionSelector(HttpApi.http1(http1))
               .directHandlers(api.directHandlers())
-              .routing(api.routing())
-              .build()
-              .start();
+              .routing(api.routing());
+      if (config.metricsAddress() != null) {
+        // A listener of its own, never the API's: the metrics are for the operator's network.
+        builder.putSocket(
+            METRICS_SOCKET,
+            socket ->
+                socket
+                    .host(config.metricsAddress().host())
+                    .port(config.metricsAddress().port())
+                    .routing(metrics.routing()));
+      }
+      WebServer web = builder.build().start();
+      if (!web.isRunning()) {
+        // Helidon logs the listener that failed, stops the others and returns.
+        throw new IllegalArgumentException(
+            "Cannot listen on "
+                + new ListenAddress(config.host(), config.port())
+                + (config.metricsAddress() == null
+                    ? ""
+                    : " and " + config.metricsAddress() + " (metrics)")
+                + ": an address is in use or not available here (see the log above).");
+      }
       String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
       if (host.equals("0.0.0.0") || host.equals("[::]")) {
         host = "127.0.0.1";
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      return new HarmontServer(database, accounts, web, base, background);
+      return new HarmontServer(database, accounts, web, base, background, metrics);
     } catch (RuntimeException e) {
       background.shutdownNow();
       database.close();
+      metrics.close();
       throw e;
     }
   }
@@ -108,6 +153,11 @@ public final class HarmontServer implements AutoCloseable {
 
   public int port() {
     return web.port();
+  }
+
+  /** The port of the metrics listener; -1 when metrics are off. */
+  public int metricsPort() {
+    return metrics.enabled() ? web.port(METRICS_SOCKET) : -1;
   }
 
   public URI baseUri() {
@@ -133,6 +183,7 @@ public final class HarmontServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       database.close();
+      metrics.close();
     }
   }
 }

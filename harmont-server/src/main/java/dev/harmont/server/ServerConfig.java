@@ -22,6 +22,8 @@ import java.util.Map;
  * @param corsOrigins origins allowed to call the API from a browser; empty: CORS is off
  * @param authCache how long validated tokens are served from memory (also the bound on how long
  *     another node may still accept a key revoked here)
+ * @param metricsAddress where {@code /metrics} (Prometheus) is served, on a listener of its own;
+ *     null: metrics are off
  * @param clock time source (tests use a controllable one)
  */
 public record ServerConfig(
@@ -33,6 +35,7 @@ public record ServerConfig(
     List<String> trustedProxies,
     List<String> corsOrigins,
     AuthCacheSettings authCache,
+    ListenAddress metricsAddress,
     Clock clock) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -54,6 +57,7 @@ public record ServerConfig(
         List.of(),
         List.of(),
         AuthCacheSettings.DEFAULTS,
+        null,
         Clock.systemUTC());
   }
 
@@ -75,46 +79,123 @@ public record ServerConfig(
 
   public ServerConfig withHost(String v) {
     return new ServerConfig(
-        v, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        v,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock);
   }
 
   public ServerConfig withPort(int v) {
     return new ServerConfig(
-        host, v, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        v,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock);
   }
 
   public ServerConfig withDatabase(DatabaseSettings v) {
     return new ServerConfig(
-        host, port, v, publicUrl, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        v,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock);
   }
 
   public ServerConfig withPublicUrl(String v) {
     return new ServerConfig(
-        host, port, database, v, limits, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        database,
+        v,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock);
   }
 
   public ServerConfig withLimits(Limits v) {
     return new ServerConfig(
-        host, port, database, publicUrl, v, trustedProxies, corsOrigins, authCache, clock);
+        host,
+        port,
+        database,
+        publicUrl,
+        v,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        clock);
   }
 
   public ServerConfig withTrustedProxies(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, v, corsOrigins, authCache, clock);
+        host, port, database, publicUrl, limits, v, corsOrigins, authCache, metricsAddress, clock);
   }
 
   public ServerConfig withCorsOrigins(List<String> v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, v, authCache, clock);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        v,
+        authCache,
+        metricsAddress,
+        clock);
   }
 
   public ServerConfig withAuthCache(AuthCacheSettings v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, v, clock);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        v,
+        metricsAddress,
+        clock);
+  }
+
+  public ServerConfig withMetricsAddress(ListenAddress v) {
+    return new ServerConfig(
+        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, v, clock);
   }
 
   public ServerConfig withClock(Clock v) {
     return new ServerConfig(
-        host, port, database, publicUrl, limits, trustedProxies, corsOrigins, authCache, v);
+        host,
+        port,
+        database,
+        publicUrl,
+        limits,
+        trustedProxies,
+        corsOrigins,
+        authCache,
+        metricsAddress,
+        v);
   }
 }

@@ -33,6 +33,7 @@ public final class AccountService {
   private final AccountLimits limits;
   private final AuthCache cache;
   private final LastUsedWriter lastUsed;
+  private final AuthOutcome.Listener outcomes;
 
   /**
    * @param cache how long validated tokens are served from memory
@@ -47,6 +48,22 @@ public final class AccountService {
       AccountLimits limits,
       AuthCacheSettings cache,
       Executor background) {
+    this(users, tokens, clock, random, limits, cache, background, AuthOutcome.Listener.NONE);
+  }
+
+  /**
+   * @param outcomes told whether each {@link #authenticate} succeeded, or why not (for metrics)
+   */
+  public AccountService(
+      UserStore users,
+      TokenStore tokens,
+      Clock clock,
+      SecureRandom random,
+      AccountLimits limits,
+      AuthCacheSettings cache,
+      Executor background,
+      AuthOutcome.Listener outcomes) {
+    this.outcomes = outcomes;
     this.users = users;
     this.tokens = tokens;
     this.clock = clock;
@@ -70,6 +87,7 @@ public final class AccountService {
         || secret.isEmpty()
         || secret.length() > MAX_SECRET_LENGTH
         || !isToken68(secret)) {
+      outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     Instant now = now();
@@ -79,21 +97,25 @@ public final class AccountService {
       who = lookUp(hash);
     }
     if (who.token().isExpiredAt(now)) {
+      outcomes.outcome(AuthOutcome.EXPIRED);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     lastUsed.used(who.token(), now);
+    outcomes.outcome(AuthOutcome.OK);
     return who;
   }
 
   /** The uncached path: one indexed lookup, unless the same hash just failed one. */
   private Authenticated lookUp(String hash) {
     if (cache.isRecentMiss(hash)) {
+      outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     long epoch = cache.epoch();
     Authenticated who = tokens.findByHash(hash).orElse(null);
     if (who == null) {
       cache.putMiss(hash);
+      outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     cache.put(hash, who, epoch);
@@ -132,13 +154,23 @@ public final class AccountService {
   }
 
   /** Tokens held by the authentication cache now (for tests and metrics). */
-  long cachedTokens() {
+  public long cachedTokens() {
     return cache.size();
+  }
+
+  /** Authentications the cache answered since start (0 when the cache is off). */
+  public long authCacheHits() {
+    return cache.hits();
+  }
+
+  /** Authentications that went to the database because the cache had no entry (0 when off). */
+  public long authCacheMisses() {
+    return cache.misses();
   }
 
   /** Hashes held by the cache of recent failed lookups now (for tests and metrics). */
   long cachedMisses() {
-    return cache.misses();
+    return cache.recentMisses();
   }
 
   public User currentUser(Authenticated who) {

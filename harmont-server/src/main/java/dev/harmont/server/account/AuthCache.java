@@ -44,6 +44,7 @@ final class AuthCache {
                 .maximumSize(settings.maxEntries())
                 .expireAfterWrite(settings.ttl().toNanos(), TimeUnit.NANOSECONDS)
                 .ticker(ClockTicker.of(clock))
+                .recordStats() // LongAdders: no lock on the request path
                 .build()
             : null;
   }
@@ -75,9 +76,17 @@ final class AuthCache {
     misses.put(hash, Boolean.TRUE);
   }
 
-  long misses() {
+  long recentMisses() {
     misses.cleanUp();
     return misses.estimatedSize();
+  }
+
+  long hits() {
+    return entries == null ? 0 : entries.stats().hitCount();
+  }
+
+  long misses() {
+    return entries == null ? 0 : entries.stats().missCount();
   }
 
   long size() {

@@ -1,6 +1,7 @@
 package dev.harmont.server.http;
 
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
@@ -25,11 +26,21 @@ public final class Bearer {
   private final AccountService accounts;
   private final AuthThrottle throttle;
   private final ClientAddress clients;
+  private final AuthOutcome.Listener outcomes;
 
-  public Bearer(AccountService accounts, AuthThrottle throttle, ClientAddress clients) {
+  /**
+   * @param outcomes told of the outcomes decided here (no credential, throttled); the account
+   *     service tells the others
+   */
+  public Bearer(
+      AccountService accounts,
+      AuthThrottle throttle,
+      ClientAddress clients,
+      AuthOutcome.Listener outcomes) {
     this.accounts = accounts;
     this.throttle = throttle;
     this.clients = clients;
+    this.outcomes = outcomes;
   }
 
   /** A handler that runs only for an authenticated caller. */
@@ -51,6 +62,7 @@ public final class Bearer {
    */
   public Authenticated authenticate(ServerRequest req) {
     if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+      outcomes.outcome(AuthOutcome.MISSING);
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
           "Missing bearer token. Send `Authorization: Bearer <token>` with an API key.");
@@ -59,20 +71,26 @@ public final class Bearer {
       return accounts.authenticate(presentedSecret(req));
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.UNAUTHORIZED) {
-        throw throttle.refuse(clients.of(req), e);
+        HarmontException answer = throttle.refuse(clients.of(req), e);
+        if (answer != e) {
+          outcomes.outcome(AuthOutcome.THROTTLED);
+        }
+        throw answer;
       }
       throw e;
     }
   }
 
-  private static String presentedSecret(ServerRequest req) {
+  private String presentedSecret(ServerRequest req) {
     List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
     if (values.size() != 1) {
+      outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
     String value = values.get(0).strip();
     int space = value.indexOf(' ');
     if (space < 0 || !value.substring(0, space).equalsIgnoreCase("bearer")) {
+      outcomes.outcome(AuthOutcome.MISSING);
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
           "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`.");

@@ -13,27 +13,22 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Runs around every routed request, once: assigns the request id, sets the headers every response
- * carries, and writes the access-log line (method, path, status, latency, request id; never
+ * carries, and when the answer goes out counts it ({@link RequestMetrics}) and hands its access-log
+ * line to {@link AccessLog} (method, path, route template, status, latency, request id; never
  * headers, bodies or query strings, which could hold credentials).
  */
 final class EdgeFilter implements Filter {
-  // "000" to "999": the fraction of the access log's milliseconds, without a format per request.
-  private static final String[] THOUSANDTHS = new String[1000];
-
-  static {
-    for (int i = 0; i < THOUSANDTHS.length; i++) {
-      THOUSANDTHS[i] = String.valueOf(1000 + i).substring(1);
-    }
-  }
-
   private final int maxHeaderBytes;
+  private final RequestMetrics metrics;
 
   /**
    * @param maxHeaderBytes the header block limit answered with 431. The HTTP parser's own limit is
    *     set higher (it answers a bare 400 without saying why), so this is the one people meet.
+   * @param metrics where every answered request is counted
    */
-  EdgeFilter(int maxHeaderBytes) {
+  EdgeFilter(int maxHeaderBytes, RequestMetrics metrics) {
     this.maxHeaderBytes = maxHeaderBytes;
+    this.metrics = metrics;
   }
 
   @Override
@@ -42,38 +37,42 @@ final class EdgeFilter implements Filter {
     RequestId requestId = RequestId.from(req.headers());
     req.context().register(requestId);
     String path = req.path().rawPath();
-    // Helidon does not drain a body the handler left unread when the response says
-    // `Connection: close`, yet it keeps reading the connection: the body would be parsed as the
-    // next request, one no proxy in front ever saw (request smuggling). Drain it before answering.
-    res.beforeSend(() -> discardUnreadBody(req, res));
-    try {
-      applyHeaders(res, requestId, path);
-      if (headerBytes(req) > maxHeaderBytes) {
-        throw new HarmontException(
-            ErrorCode.HEADERS_TOO_LARGE,
-            "The request headers are larger than the limit of " + maxHeaderBytes + " bytes.");
-      }
-      chain.proceed();
-      if (req.context().get(UnreadBody.class).isPresent()) {
-        // The answer is out; end the connection so the rest of that body is never parsed.
-        throw new CloseConnectionException("request body left unread");
-      }
-    } finally {
-      if (AccessLog.enabled()) {
-        long micros = (System.nanoTime() - start) / 1000;
-        AccessLog.record(
-            req.prologue().method().text()
-                + " "
-                + path
-                + " "
-                + res.status().code()
-                + " "
-                + micros / 1000
-                + "."
-                + THOUSANDTHS[(int) (micros % 1000)]
-                + "ms request_id="
-                + requestId.value());
-      }
+    res.beforeSend(
+        () -> {
+          // Helidon does not drain a body the handler left unread when the response says
+          // `Connection: close`, yet it keeps reading the connection: the body would be parsed as
+          // the next request, one no proxy in front ever saw (request smuggling). Drain it before
+          // answering.
+          discardUnreadBody(req, res);
+          // Here rather than after chain.proceed(): an exception thrown by a handler passes this
+          // filter before the error handler sets its status, and every answer comes through here.
+          answered(req, res, start, requestId, path);
+        });
+    applyHeaders(res, requestId, path);
+    if (headerBytes(req) > maxHeaderBytes) {
+      throw new HarmontException(
+          ErrorCode.HEADERS_TOO_LARGE,
+          "The request headers are larger than the limit of " + maxHeaderBytes + " bytes.");
+    }
+    chain.proceed();
+    if (req.context().get(UnreadBody.class).isPresent()) {
+      // The answer is out; end the connection so the rest of that body is never parsed.
+      throw new CloseConnectionException("request body left unread");
+    }
+  }
+
+  /** Counts the answer and hands its access line to the log (method, route, status, latency). */
+  private void answered(
+      RoutingRequest req, RoutingResponse res, long start, RequestId requestId, String path) {
+    long nanos = System.nanoTime() - start;
+    String method = req.prologue().method().text();
+    String pattern = Routes.takeMatchedTemplate(); // Helidon does not route: Routes does
+    int status = res.status().code();
+    metrics.record(method, pattern, status, nanos);
+    if (AccessLog.enabled()) {
+      AccessLog.record(
+          new AccessLog.Entry(
+              method, path, metrics.route(pattern), status, nanos / 1000, requestId.value()));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.harmont.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.observe.RequestLogRecord;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -10,8 +11,9 @@ import io.helidon.http.RequestException;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import java.lang.System.Logger.Level;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The one error mapper: turns any failure into {@code
@@ -21,7 +23,8 @@ import java.util.function.Supplier;
  * oversized headers or bodies) through {@link #directHandler()}.
  */
 final class Errors {
-  private static final System.Logger LOG = System.getLogger("dev.harmont.server.http.Errors");
+  private static final String LOGGER = "dev.harmont.server.http.Errors";
+  private static final Logger LOG = Logger.getLogger(LOGGER);
   static final String JSON_UTF8 = "application/json; charset=utf-8";
 
   private final Supplier<String> docBase;
@@ -48,17 +51,30 @@ final class Errors {
     if (t instanceof HttpException he && he.status().code() < 500) {
       return new HarmontException(forStatus(he.status().code()));
     }
-    LOG.log(Level.ERROR, "internal error, request_id=" + requestId.value(), t);
+    log(Level.SEVERE, "internal error, request_id=" + requestId.value(), requestId, t);
     return new HarmontException(ErrorCode.INTERNAL_ERROR);
+  }
+
+  /** A log line that carries the request id as a field (for JSON logs) and in its text. */
+  private static void log(Level level, String message, RequestId requestId, Throwable thrown) {
+    if (!LOG.isLoggable(level)) {
+      return;
+    }
+    RequestLogRecord record = new RequestLogRecord(level, message, requestId.value(), null);
+    record.setLoggerName(LOGGER);
+    record.setThrown(thrown);
+    LOG.log(record);
   }
 
   /** Writes the envelope for {@code error} on a response that was not sent yet. */
   void send(ServerResponse res, RequestId requestId, HarmontException error) {
     ErrorCode code = error.code();
     if (code == ErrorCode.SERVICE_UNAVAILABLE) {
-      LOG.log(
+      log(
           Level.WARNING,
-          "database unavailable, request_id=" + requestId.value() + ": " + rootMessage(error));
+          "database unavailable, request_id=" + requestId.value() + ": " + rootMessage(error),
+          requestId,
+          null);
       res.header(HeaderNames.RETRY_AFTER, "1");
     }
     if (error.retryAfterSeconds() > 0) {

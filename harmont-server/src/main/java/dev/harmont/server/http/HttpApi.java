@@ -3,6 +3,7 @@ package dev.harmont.server.http;
 import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.http.Routes.Route;
@@ -13,6 +14,8 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,13 +37,17 @@ public final class HttpApi {
 
   /**
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
-   * @param ready whether the database answers, for {@code /readyz}
+   * @param ready whether this node can write to its database, for {@code /readyz}
+   * @param meters where requests are counted and timed by route; null: they are not
+   * @param authOutcomes told the authentication outcomes decided at the edge
    */
   public HttpApi(
       AccountService accounts,
       ServerConfig config,
       Supplier<String> docBase,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      MeterRegistry meters,
+      AuthOutcome.Listener authOutcomes) {
     this.errors = new Errors(docBase);
     Limits limits = config.limits();
     Bodies bodies =
@@ -50,7 +57,7 @@ public final class HttpApi {
     AuthThrottle throttle =
         new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
     ClientAddress clients = new ClientAddress(config.trustedProxies());
-    Bearer bearer = new Bearer(accounts, throttle, clients);
+    Bearer bearer = new Bearer(accounts, throttle, clients, authOutcomes);
     UserHandlers users = new UserHandlers(accounts, bodies);
     ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies);
     ErrorDocs docs = new ErrorDocs();
@@ -89,16 +96,24 @@ public final class HttpApi {
                 (req, res) -> {
                   if (!ready.getAsBoolean()) {
                     throw new HarmontException(
-                        ErrorCode.SERVICE_UNAVAILABLE, "Not ready: the database does not answer.");
+                        ErrorCode.SERVICE_UNAVAILABLE,
+                        "Not ready: the database does not answer or does not accept writes.");
                   }
                   Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
                 }),
             new Route(Method.GET, ErrorDocs.PATH, docs::index),
             new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page));
 
+    RequestMetrics metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
+    if (meters != null) {
+      FunctionCounter.builder(
+              "harmont.access.log.dropped", AccessLog.class, c -> AccessLog.droppedTotal())
+          .description("Access-log lines dropped because the log could not keep up.")
+          .register(meters);
+    }
     routing =
         HttpRouting.builder()
-            .addFilter(new EdgeFilter(limits.maxHeaderBytes()))
+            .addFilter(new EdgeFilter(limits.maxHeaderBytes(), metrics))
             .addFilter(new CorsFilter(config.corsOrigins()))
             .error(
                 Throwable.class,

@@ -44,7 +44,8 @@ final class Routes implements Handler {
   private final Map<String, Resource> fixed = new HashMap<>();
 
   /** One path and its handlers by method. */
-  private record Resource(String[] segments, Map<String, Handler> handlers, String allow) {
+  private record Resource(
+      String template, String[] segments, Map<String, Handler> handlers, String allow) {
     /** True when the decoded segments {@code path} are this resource's. */
     boolean matches(List<String> path) {
       if (path.size() != segments.length) {
@@ -67,14 +68,14 @@ final class Routes implements Handler {
    * {name}}, whose decoded value the handler reads with {@link #parameter} (Helidon's {@code
    * pathParameters()} stay empty: Helidon does not route).
    */
-  record Route(Method method, String template, Handler handler) {}
+  record Route(Method method, String path, Handler handler) {}
 
   Routes(Errors errors, List<Route> routes) {
     this.errors = errors;
     Map<String, Map<String, Handler>> byTemplate = new LinkedHashMap<>();
     for (Route route : routes) {
       byTemplate
-          .computeIfAbsent(route.template(), t -> new LinkedHashMap<>())
+          .computeIfAbsent(route.path(), t -> new LinkedHashMap<>())
           .put(route.method().text(), route.handler());
     }
     byTemplate.forEach(
@@ -86,12 +87,27 @@ final class Routes implements Handler {
             }
           }
           Resource resource =
-              new Resource(segments, Map.copyOf(handlers), String.join(", ", handlers.keySet()));
+              new Resource(
+                  template, segments, Map.copyOf(handlers), String.join(", ", handlers.keySet()));
           resources.add(resource);
           if (!template.contains("{")) {
             fixed.put(template, resource);
           }
         });
+  }
+
+  // The template the current request matched, for the edge filter's metrics; a thread-local
+  // rather than a context entry, so that routing allocates nothing (a connection's requests are
+  // routed one at a time on its thread, and the edge filter runs on it around the routing).
+  private static final ThreadLocal<String> MATCHED = new ThreadLocal<>();
+
+  /** The template the request just routed on this thread matched (null: none), then forgets it. */
+  static String takeMatchedTemplate() {
+    String template = MATCHED.get();
+    if (template != null) {
+      MATCHED.set(null);
+    }
+    return template;
   }
 
   /** The decoded value of the current request's path parameter (its one {@code {name}}). */
@@ -126,10 +142,12 @@ final class Routes implements Handler {
       }
     }
     if (resource == null) {
+      MATCHED.set(null);
       throw new HarmontException(
           ErrorCode.ROUTE_NOT_FOUND,
           "No endpoint at this path. The API reference is served at /api/v0/openapi.json.");
     }
+    MATCHED.set(resource.template());
     Handler handler = MethodCase.sentAsNamed() ? resource.handlers().get(method) : null;
     if (handler == null) {
       // Sent here rather than thrown: the edge filter resets headers on exceptions, and Allow

@@ -2,10 +2,13 @@ package dev.harmont.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import com.zaxxer.hikari.util.DriverDataSource;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +42,15 @@ public final class Database implements AutoCloseable {
   private static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
   // /readyz answers within this whatever the database does: a probe still waiting is not ready.
   private static final Duration READY_DEADLINE = CONNECTION_TIMEOUT;
-  private static final int READY_PROBE_TIMEOUT_SECONDS = 1;
+  private static final int READY_PROBE_TIMEOUT_MS = 1000;
+
+  /**
+   * How long one readiness answer is reused: however many load balancers poll {@code /readyz} and
+   * however often, each node asks the database at most once per this interval.
+   */
+  public static final Duration READINESS_REUSE = Duration.ofMillis(500);
+
+  private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
   static final String SCHEMA_VERSION = "1";
@@ -49,21 +60,31 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource writes;
   // SQLite only: the one thread that writes, committing waiting writes together.
   private final SqliteWriter sqliteWriter;
-  // The readiness probe in flight, shared by every /readyz that arrives while it runs.
-  private final AtomicReference<CompletableFuture<Boolean>> readyProbe =
-      new AtomicReference<>(CompletableFuture.completedFuture(false));
+  // The newest readiness probe: shared by every /readyz that arrives while it runs, and its answer
+  // reused for READINESS_REUSE after it started.
+  private final AtomicReference<Probe> readyProbe =
+      new AtomicReference<>(
+          new Probe(
+              CompletableFuture.completedFuture(false),
+              System.nanoTime() - READINESS_REUSE.toNanos()));
+  // The last answer logged, so that only changes are logged.
+  private volatile String lastReadiness = "";
+
+  private record Probe(CompletableFuture<Boolean> result, long startedNanos) {}
 
   private Database(
       Dialect dialect,
       HikariDataSource reads,
       HikariDataSource writes,
-      SqliteSynchronous synchronous) {
+      SqliteSynchronous synchronous,
+      MeterRegistry meters) {
     this.dialect = dialect;
     this.reads = reads;
     this.writes = writes;
     this.sqliteWriter =
         dialect == Dialect.SQLITE
-            ? new SqliteWriter(writes, CONNECTION_TIMEOUT, synchronous == SqliteSynchronous.FULL)
+            ? new SqliteWriter(
+                writes, CONNECTION_TIMEOUT, synchronous == SqliteSynchronous.FULL, meters)
             : null;
   }
 
@@ -82,8 +103,20 @@ public final class Database implements AutoCloseable {
             });
   }
 
-  /** Opens the pools and migrates the schema to the newest version. */
+  /** Opens the pools and migrates the schema to the newest version; nothing is measured. */
   public static Database open(DatabaseSettings settings) {
+    return open(settings, null);
+  }
+
+  /**
+   * Opens the pools and migrates the schema to the newest version.
+   *
+   * @param meters where the pools (HikariCP's own meters: {@code hikaricp_connections_active},
+   *     {@code _idle}, {@code _pending}, acquire and usage times) and the SQLite writer (batch
+   *     sizes, fsync time) are measured; null: not measured, and nothing is added to a connection
+   *     checkout or a write
+   */
+  public static Database open(DatabaseSettings settings, MeterRegistry meters) {
     String url = settings.jdbcUrl();
     Dialect dialect = Dialect.forUrl(url);
     if (dialect == Dialect.SQLITE && (settings.url() == null || settings.url().isBlank())) {
@@ -96,15 +129,21 @@ public final class Database implements AutoCloseable {
     Database db =
         switch (dialect) {
           case SQLITE -> {
-            HikariDataSource writer = pool(settings, "harmont-sqlite-writer", 1, sqliteProps(true));
+            HikariDataSource writer =
+                pool(settings, "harmont-sqlite-writer", 1, sqliteProps(true), meters);
             HikariDataSource reader =
-                pool(settings, "harmont-sqlite-reader", settings.poolSize(), sqliteProps(false));
-            yield new Database(dialect, reader, writer, settings.sqliteSynchronous());
+                pool(
+                    settings,
+                    "harmont-sqlite-reader",
+                    settings.poolSize(),
+                    sqliteProps(false),
+                    meters);
+            yield new Database(dialect, reader, writer, settings.sqliteSynchronous(), meters);
           }
           case POSTGRESQL -> {
             HikariDataSource both =
-                pool(settings, "harmont-postgresql", settings.poolSize(), postgresProps());
-            yield new Database(dialect, both, both, settings.sqliteSynchronous());
+                pool(settings, "harmont-postgresql", settings.poolSize(), postgresProps(), meters);
+            yield new Database(dialect, both, both, settings.sqliteSynchronous(), meters);
           }
         };
     try {
@@ -238,24 +277,29 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * True when a pooled connection answers within {@link #READY_DEADLINE}. The answer never takes
-   * longer than that, even when the database stops answering without closing its connections (a
-   * query's own timeout cannot be relied on then: its cancel request needs the network too). One
-   * probe runs at a time; callers arriving meanwhile wait for its result.
+   * True when this node can write: a pooled connection answers within {@link #READY_DEADLINE} and,
+   * on PostgreSQL, its session may write (not a standby, not {@code
+   * default_transaction_read_only}): a node whose writes would fail is not ready. The answer never
+   * takes longer than that deadline, even when the database stops answering without closing its
+   * connections (a query's own timeout cannot be relied on then: its cancel request needs the
+   * network too). One probe runs at a time; callers arriving meanwhile wait for its result, and
+   * callers within {@link #READINESS_REUSE} of its start get the same answer, so a load balancer
+   * polling hard never loads the database.
    */
   public boolean isReady() {
-    CompletableFuture<Boolean> probe = readyProbe.get();
-    if (probe.isDone()) {
-      CompletableFuture<Boolean> fresh = new CompletableFuture<>();
+    Probe probe = readyProbe.get();
+    long now = System.nanoTime();
+    if (probe.result().isDone() && now - probe.startedNanos() >= READINESS_REUSE.toNanos()) {
+      Probe fresh = new Probe(new CompletableFuture<>(), now);
       if (readyProbe.compareAndSet(probe, fresh)) {
-        Thread.ofVirtual().name("harmont-ready-probe").start(() -> probe(fresh));
+        Thread.ofVirtual().name("harmont-ready-probe").start(() -> probe(fresh.result()));
         probe = fresh;
       } else {
         probe = readyProbe.get();
       }
     }
     try {
-      return probe.get(READY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      return probe.result().get(READY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
       return false;
     } catch (InterruptedException e) {
@@ -265,13 +309,51 @@ public final class Database implements AutoCloseable {
   }
 
   private void probe(CompletableFuture<Boolean> result) {
+    String problem = "the readiness probe failed";
+    String detail = "";
     try (Connection c = reads.getConnection()) {
-      // isValid bounds the round trip with a socket timeout, unlike Statement.setQueryTimeout.
-      result.complete(c.isValid(READY_PROBE_TIMEOUT_SECONDS));
+      problem = dialect == Dialect.POSTGRESQL ? postgresCannotWrite(c) : sqliteCannotAnswer(c);
     } catch (SQLException | RuntimeException e) {
-      // Not ready; the requests themselves log what is wrong.
+      problem = "the database does not answer";
+      detail = " (" + e.getMessage() + ")";
     } finally {
-      result.complete(false); // no-op when answered above
+      result.complete(problem == null); // whatever happened: /readyz never waits on nothing
+    }
+    logChange(problem, detail);
+  }
+
+  private static String sqliteCannotAnswer(Connection c) throws SQLException {
+    return c.isValid(READY_PROBE_TIMEOUT_MS / 1000) ? null : "the database does not answer";
+  }
+
+  /**
+   * Null when the session may write; else why not. The network timeout bounds the round trip (the
+   * pool restores the connection's own when it is returned). A read-only connection is evicted: a
+   * session keeps the read-only default it started with, so only a new one can tell that the
+   * database accepts writes again.
+   */
+  private String postgresCannotWrite(Connection c) throws SQLException {
+    c.setNetworkTimeout(Runnable::run, READY_PROBE_TIMEOUT_MS);
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW transaction_read_only")) {
+      if (rs.next() && "off".equals(rs.getString(1))) {
+        return null;
+      }
+    }
+    reads.evictConnection(c);
+    return "the database is read-only (a standby, or default_transaction_read_only is on)";
+  }
+
+  /** Logs when readiness changes (not every probe: a balancer may poll every second). */
+  private void logChange(String problem, String detail) {
+    String now = problem == null ? "" : problem;
+    if (!now.equals(lastReadiness)) {
+      lastReadiness = now;
+      if (problem == null) {
+        LOG.log(System.Logger.Level.INFO, "Ready: the database accepts writes.");
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "Not ready: " + problem + detail + ".");
+      }
     }
   }
 
@@ -285,16 +367,34 @@ public final class Database implements AutoCloseable {
   }
 
   private static HikariDataSource pool(
-      DatabaseSettings settings, String name, int size, Properties driverProperties) {
+      DatabaseSettings settings,
+      String name,
+      int size,
+      Properties driverProperties,
+      MeterRegistry meters) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
-    JdbcTarget target = JdbcTarget.of(settings);
-    config.setJdbcUrl(target.url());
-    if (target.user() != null) {
-      config.setUsername(target.user());
+    if (meters != null) {
+      config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
     }
-    if (target.password() != null) {
-      config.setPassword(target.password());
+    JdbcTarget target = JdbcTarget.of(settings);
+    boolean postgres = Dialect.forUrl(target.url()) == Dialect.POSTGRESQL;
+    if (postgres) {
+      config.setDataSource(
+          new FailoverDataSource(
+              new DriverDataSource(
+                  target.url(), null, driverProperties, target.user(), target.password())));
+      // Drop connections that failed a write as read-only (see SqlErrors.ReadOnlyEviction).
+      config.setExceptionOverride(new SqlErrors.ReadOnlyEviction());
+    } else {
+      config.setJdbcUrl(target.url());
+      config.setDataSourceProperties(driverProperties);
+      if (target.user() != null) {
+        config.setUsername(target.user());
+      }
+      if (target.password() != null) {
+        config.setPassword(target.password());
+      }
     }
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(Math.min(1, size));
@@ -302,7 +402,6 @@ public final class Database implements AutoCloseable {
     config.setValidationTimeout(1000);
     // Start even when the database is down: requests then answer 503 until it is back.
     config.setInitializationFailTimeout(-1);
-    config.setDataSourceProperties(driverProperties);
     return new HikariDataSource(config);
   }
 

@@ -1,5 +1,6 @@
 package dev.harmont.server.store;
 
+import com.zaxxer.hikari.SQLExceptionOverride;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import java.sql.SQLException;
@@ -15,6 +16,9 @@ import org.sqlite.SQLiteException;
  * becomes a 500 upstream of here.
  */
 final class SqlErrors {
+  // PostgreSQL: a write in a read-only transaction.
+  private static final String READ_ONLY = "25006";
+
   private SqlErrors() {}
 
   static boolean isUniqueViolation(SQLException e) {
@@ -65,7 +69,7 @@ final class SqlErrors {
                 || state.equals("40P01")
                 || state.equals("57014")
                 || state.equals("55P03")
-                || state.equals("25006"))) {
+                || state.equals(READ_ONLY))) {
           return true;
         }
       }
@@ -82,6 +86,20 @@ final class SqlErrors {
       }
     }
     return false;
+  }
+
+  /**
+   * For the PostgreSQL pool: a connection whose write failed because its session is read-only is
+   * dropped rather than handed out again. A session keeps the read-only default it started with (a
+   * standby reached mid-failover, {@code default_transaction_read_only}), so only new connections
+   * find the writable primary once there is one again. Everything else is left to the pool's own
+   * rules (it already drops connections on 08xxx and 57P0x).
+   */
+  static final class ReadOnlyEviction implements SQLExceptionOverride {
+    @java.lang.Override
+    public Override adjudicate(SQLException e) {
+      return READ_ONLY.equals(e.getSQLState()) ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+    }
   }
 
   /** A storage failure that is not the client's fault nor a passing outage. */

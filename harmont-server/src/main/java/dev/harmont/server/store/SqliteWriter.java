@@ -1,5 +1,8 @@
 package dev.harmont.server.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -45,6 +48,20 @@ import javax.sql.DataSource;
 final class SqliteWriter implements AutoCloseable {
   // Writes per transaction at most: bounds how long one commit keeps the others waiting.
   private static final int MAX_BATCH = 128;
+  private static final Duration[] FSYNC_BUCKETS = {
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofSeconds(1)
+  };
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
 
   private final DataSource source;
@@ -54,6 +71,9 @@ final class SqliteWriter implements AutoCloseable {
   private final LinkedBlockingQueue<List<Job<?>>> committed;
   private final Thread thread;
   private final Thread syncer;
+  // Null when not measured. Recorded by the writer and fsync threads, never by a request thread.
+  private final DistributionSummary batchSizes;
+  private final Timer fsyncs;
   // The writer thread's own: the connection it holds between batches, and its statements.
   private Connection connection;
   private StatementCache statements;
@@ -72,6 +92,30 @@ final class SqliteWriter implements AutoCloseable {
    *     connections must then run with {@code synchronous=NORMAL} (the fsync is done here)
    */
   SqliteWriter(DataSource source, Duration maxWait, boolean syncLog) {
+    this(source, maxWait, syncLog, null);
+  }
+
+  /**
+   * @param meters where batch sizes ({@code harmont_sqlite_write_batch_size}) and fsync times
+   *     ({@code harmont_sqlite_fsync_seconds}) are recorded; null: not measured
+   */
+  SqliteWriter(DataSource source, Duration maxWait, boolean syncLog, MeterRegistry meters) {
+    this.batchSizes =
+        meters == null
+            ? null
+            : DistributionSummary.builder("harmont.sqlite.write.batch.size")
+                .description("Writes committed together in one SQLite transaction.")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, MAX_BATCH)
+                .register(meters);
+    this.fsyncs =
+        meters == null || !syncLog
+            ? null
+            : Timer.builder("harmont.sqlite.fsync")
+                .description(
+                    "Time to fsync the write-ahead log for the batches committed since the"
+                        + " last fsync.")
+                .serviceLevelObjectives(FSYNC_BUCKETS)
+                .register(meters);
     this.source = source;
     this.maxWaitNanos = maxWait.toNanos();
     this.committed = syncLog ? new LinkedBlockingQueue<>() : null;
@@ -107,6 +151,9 @@ final class SqliteWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        if (batchSizes != null) {
+          batchSizes.record(batch.size());
+        }
         run(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -143,8 +190,12 @@ final class SqliteWriter implements AutoCloseable {
         batches.add(first);
         committed.drainTo(batches);
         Throwable failure = null;
+        long syncStart = System.nanoTime();
         try {
           syncLog();
+          if (fsyncs != null) {
+            fsyncs.record(System.nanoTime() - syncStart, TimeUnit.NANOSECONDS);
+          }
         } catch (IOException e) {
           failure = new SQLException("Could not flush the database's log to disk", e);
         }

@@ -2,6 +2,7 @@ package dev.harmont.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.SQLExceptionOverride;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import java.sql.SQLException;
@@ -18,7 +19,8 @@ class SqlErrorsTest {
       strings = {
         "08001", // cannot connect
         "08006", // connection lost
-        "57P01", // admin shutdown: PostgreSQL is stopping
+        "57P01", // admin shutdown: PostgreSQL is stopping (a failover demotes the primary)
+        "57P02", // crash shutdown
         "57P03", // cannot connect now: still starting
         "53300", // too many connections
         "40001", // serialization failure
@@ -60,5 +62,17 @@ class SqlErrorsTest {
     SQLException wrapped = new SQLException("outer", null, new SQLException("inner", "08006"));
 
     assertThat(SqlErrors.isUnavailable(wrapped)).isTrue();
+  }
+
+  @Test
+  void theReadOnlyErrorMakesThePoolDropTheConnectionAndOthersFollowThePoolsRules() {
+    SqlErrors.ReadOnlyEviction eviction = new SqlErrors.ReadOnlyEviction();
+
+    assertThat(eviction.adjudicate(new SQLException("read-only transaction", "25006")))
+        .isEqualTo(SQLExceptionOverride.Override.MUST_EVICT);
+    assertThat(eviction.adjudicate(new SQLException("duplicate key", "23505")))
+        .isEqualTo(SQLExceptionOverride.Override.CONTINUE_EVICT);
+    assertThat(eviction.adjudicate(new SQLException("connection lost", "08006")))
+        .isEqualTo(SQLExceptionOverride.Override.CONTINUE_EVICT);
   }
 }

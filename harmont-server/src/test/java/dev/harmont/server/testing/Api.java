@@ -23,11 +23,26 @@ public final class Api {
 
   private final URI base;
   private final HttpClient http;
+  private final boolean outageExpected;
   private OpenApiValidator validator;
 
   public Api(URI base) {
+    this(base, false);
+  }
+
+  private Api(URI base, boolean outageExpected) {
     this.base = base;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.outageExpected = outageExpected;
+  }
+
+  /**
+   * A client for tests that take the database away: a 503 {@code service_unavailable} is then an
+   * answer (still checked against the spec, with its {@code Retry-After}); any other 5xx still
+   * fails.
+   */
+  public static Api expectingOutages(URI base) {
+    return new Api(base, true);
   }
 
   /** A response, its JSON body parsed when it has one. */
@@ -117,11 +132,16 @@ public final class Api {
   }
 
   private void conform(String method, String rawPath, Response response) {
-    if (response.status() != 501) {
-      assertThat(response.status()).as("never a 5xx here: %s", response.body()).isLessThan(500);
-    } else {
+    if (outageExpected && response.status() == 503) {
+      assertThat(response.json().path("error").path("code").asText())
+          .as("a 503 is an outage: %s", response.body())
+          .isEqualTo("service_unavailable");
+      assertThat(response.header("Retry-After")).as("Retry-After on a 503").isNotBlank();
+    } else if (response.status() == 501) {
       // The one 5xx a client can cause: a method token this server does not know (RFC 9110).
       assertThat(response.json().at("/error/code").asText()).isEqualTo("method_not_implemented");
+    } else {
+      assertThat(response.status()).as("never a 5xx here: %s", response.body()).isLessThan(500);
     }
     String requestId = response.header("X-Request-Id");
     assertThat(requestId).as("X-Request-Id on %s %s", method, rawPath).isNotBlank();

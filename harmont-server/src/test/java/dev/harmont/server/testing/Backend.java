@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +28,9 @@ public enum Backend {
   POSTGRESQL;
 
   public static final String POSTGRES_URL_VARIABLE = "HARMONT_TEST_POSTGRES_URL";
+  // jdbc:postgresql://hosts/ then the database name, then the parameters.
+  private static final Pattern DATABASE_IN_URL =
+      Pattern.compile("(jdbc:postgresql://[^/]*/)([^?]*)(\\?.*)?");
 
   /** The backends configured for this run; the source of every parameterized suite. */
   public static List<Backend> all() {
@@ -75,6 +80,50 @@ public enum Backend {
             System.getenv("HARMONT_DATABASE_PASSWORD"),
             4);
     return new TestDatabase(settings, () -> execute(base, "DROP SCHEMA " + schema + " CASCADE"));
+  }
+
+  /**
+   * A fresh PostgreSQL database of its own, not a schema: for tests that change database-wide
+   * settings (such as {@code default_transaction_read_only}), which must never reach the shared
+   * database. {@code parameters} are added to its URL (e.g. {@code targetServerType=primary}).
+   * {@link TestDatabase#close()} drops it, its connections included.
+   */
+  public static TestDatabase postgresDatabase(String parameters) {
+    String base = postgresUrl();
+    if (base == null) {
+      throw new IllegalStateException(POSTGRES_URL_VARIABLE + " is not set");
+    }
+    String name = "harmont_test_" + UUID.randomUUID().toString().replace("-", "");
+    Matcher m = DATABASE_IN_URL.matcher(base);
+    if (!m.matches()) {
+      throw new IllegalStateException(
+          POSTGRES_URL_VARIABLE + " must look like jdbc:postgresql://host:port/database[?…]");
+    }
+    execute(base, "CREATE DATABASE " + name);
+    String query = m.group(3) == null ? "" : m.group(3);
+    String url =
+        m.group(1)
+            + name
+            + query
+            + (parameters.isEmpty() ? "" : (query.isEmpty() ? "?" : "&"))
+            + parameters;
+    DatabaseSettings settings =
+        new DatabaseSettings(
+            Path.of(System.getProperty("java.io.tmpdir")),
+            url,
+            System.getenv("HARMONT_DATABASE_USER"),
+            System.getenv("HARMONT_DATABASE_PASSWORD"),
+            4);
+    return new TestDatabase(
+        settings, () -> execute(base, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+  }
+
+  /**
+   * Runs one statement on the database of {@code HARMONT_TEST_POSTGRES_URL} (the shared one), e.g.
+   * to change the settings of a database from {@link #postgresDatabase}.
+   */
+  public static void executeOnSharedDatabase(String sql) {
+    execute(postgresUrl(), sql);
   }
 
   private static void execute(String url, String sql) {
