@@ -88,7 +88,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "60",
       description =
-          "Failed authentications per client address per window before 429 (env"
+          "Refused credentials per client address per window; past it, that address's refused"
+              + " credentials get 429 instead of 401 (valid ones are always served) (env"
               + " HARMONT_AUTH_FAILURE_LIMIT; 0 = off; default: ${DEFAULT-VALUE}).")
   int authFailureLimit;
 

@@ -340,4 +340,99 @@ class LauncherIT {
     assertThat(version.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(out).startsWith("harmont 0.1.0");
   }
+
+  /**
+   * `./harmont serve`, the launcher script as people run it, never shows the JVM's messages about
+   * its class cache: not while recording it, assembling it or using it, nor when the cache was made
+   * for other JVM options or is damaged. Each start's stdout and stderr hold only our lines.
+   */
+  @Test
+  void theLauncherPrintsNoJvmMessagesWhateverTheStateOfItsClassCache() throws Exception {
+    assertThat(Runtime.version().feature())
+        .as("the launcher's AOT cache needs JDK 25, as the build does")
+        .isGreaterThanOrEqualTo(25);
+    Path target = JAR.toAbsolutePath().getParent();
+    Path aot = target.resolve("harmont-serve.aot");
+    deleteCacheFiles(target);
+    // The launcher rebuilds when a source is newer than the jar; the jar was just built.
+    Files.setLastModifiedTime(
+        JAR, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+
+    serveThroughLauncher(null); // records which classes serve uses, at exit
+    assertThat(cacheFiles(target)).anyMatch(name -> name.startsWith("harmont-serve.aot.conf."));
+    serveThroughLauncher(null); // assembles the cache in the background
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!Files.exists(aot) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(aot).exists();
+    serveThroughLauncher(null); // uses it
+
+    // Damaged: the JVM cannot use it and would say so at every start.
+    try (var channel =
+        java.nio.channels.FileChannel.open(aot, java.nio.file.StandardOpenOption.WRITE)) {
+      channel.truncate(Files.size(aot) / 2);
+    }
+    serveThroughLauncher(null);
+    // Made for other JVM options: dropped and recorded again.
+    serveThroughLauncher("-XX:+UseCompactObjectHeaders");
+    assertThat(aot).doesNotExist();
+    deleteCacheFiles(target);
+  }
+
+  /** Starts `./harmont serve`, waits until it serves, stops it, and checks what it printed. */
+  private void serveThroughLauncher(String javaOpts) throws Exception {
+    Path script = Path.of("..", "harmont").toAbsolutePath().normalize();
+    Path out = Files.createTempFile(dataDir, "serve", ".out");
+    Path err = Files.createTempFile(dataDir, "serve", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(script.toString(), "serve", "--port", "0")
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    builder.environment().put("HARMONT_DATA_DIR", dataDir.toString());
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().remove("HARMONT_JAVA_OPTS");
+    if (javaOpts != null) {
+      builder.environment().put("HARMONT_JAVA_OPTS", javaOpts);
+    }
+    Process server = builder.start();
+    try {
+      awaitLog(err, server, LISTENING);
+      server.destroy(); // SIGTERM: the launcher exec'd the JVM, so this is the server itself
+      assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      server.destroyForcibly();
+    }
+    List<String> lines = new ArrayList<>(Files.readAllLines(out));
+    lines.addAll(Files.readAllLines(err));
+    assertThat(lines)
+        .as("what `harmont serve` printed (HARMONT_JAVA_OPTS=%s)", javaOpts)
+        .isNotEmpty()
+        .noneMatch(line -> JVM_MESSAGE.matcher(line).find());
+  }
+
+  /** What the JVM prints about its caches or itself: unified logging tags, AOT/CDS notices. */
+  private static final Pattern JVM_MESSAGE =
+      Pattern.compile(
+          "\\[(warning|error|info|debug) *\\]|\\[(aot|cds)|AOT|CDS|VM warning|Picked up|OpenJDK|HotSpot");
+
+  private static List<String> cacheFiles(Path target) throws IOException {
+    try (var files = Files.list(target)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("harmont-serve.aot"))
+          .toList();
+    }
+  }
+
+  private static void deleteCacheFiles(Path target) throws IOException {
+    for (String name : cacheFiles(target)) {
+      Path file = target.resolve(name);
+      if (Files.isDirectory(file)) {
+        Files.delete(file);
+      } else {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
 }

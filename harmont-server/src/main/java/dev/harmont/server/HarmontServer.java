@@ -133,6 +133,11 @@ public final class HarmontServer implements AutoCloseable {
               database::isReady,
               metrics.registry(),
               authOutcomes);
+      Http1Config http1 =
+          Http1Config.builder()
+              .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
+              .maxPrologueLength(8192)
+              .build();
       WebServerConfig.Builder builder =
           WebServer.builder()
               .host(config.host())
@@ -144,11 +149,8 @@ public final class HarmontServer implements AutoCloseable {
               // connection stays usable and no byte of it is parsed as a next request; past it
               // the connection is closed.
               .maxPayloadSize(drainCap(config.limits().maxBodyBytes()))
-              .addProtocol(
-                  Http1Config.builder()
-                      .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
-                      .maxPrologueLength(8192)
-                      .build())
+              .addProtocol(http1)
+              .addConnectionSelector(HttpApi.http1(http1))
               .directHandlers(api.directHandlers())
               .routing(api.routing());
       if (config.metricsAddress() != null) {

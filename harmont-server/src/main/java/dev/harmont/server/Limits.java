@@ -15,8 +15,9 @@ import java.time.Duration;
  *     api_token_limit_reached}
  * @param maxDescriptionLength code points in a key description → 422 {@code
  *     api_token_description_invalid}
- * @param authFailureLimit failed authentications from one client address within {@code
- *     authFailureWindow} before it is answered 429 {@code rate_limited}; 0 switches it off
+ * @param authFailureLimit refused credentials from one client address within {@code
+ *     authFailureWindow} after which its refused credentials are answered 429 {@code rate_limited}
+ *     instead of 401 (credentials that authenticate are always served); 0 switches it off
  * @param authFailureWindow the window of {@code authFailureLimit}
  */
 public record Limits(

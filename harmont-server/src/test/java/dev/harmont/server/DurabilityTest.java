@@ -2,80 +2,58 @@ package dev.harmont.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.admin.Admin;
-import dev.harmont.server.store.DatabaseSettings;
 import dev.harmont.server.testing.Api;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.harmont.server.testing.Backend;
+import dev.harmont.server.testing.ServerProcess;
+import dev.harmont.server.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** A 201 means the key is on disk: it survives a kill -9 of the server right after. */
+/**
+ * A 201 means the key is on disk and a 204 means its revocation is: both survive a kill -9 of the
+ * server right after. Checked with the default limits from one address, the hundreds of revoked
+ * keys first, so the surviving keys must still be served after all those failures.
+ */
 class DurabilityTest {
-  @TempDir Path dataDir;
+  private static final String TOKENS = "/api/v0/user/api-tokens";
+  private static final int REVOKED = 200;
+  private static final int KEPT = 50;
 
-  @Test
-  void keysAcknowledgedWith201SurviveKill9() throws Exception {
-    String adminKey;
-    try (Admin admin = Admin.open(DatabaseSettings.embedded(dataDir))) {
-      CreatedUser user = admin.createUser("durable@example.org", "Durable");
-      adminKey = user.key().secret();
-    }
-    List<String> acknowledged = new ArrayList<>();
-    Process first = startServerProcess();
-    try {
-      Api api = new Api(java.net.URI.create("http://127.0.0.1:" + portOf(first)));
-      for (int i = 0; i < 20; i++) {
-        Api.Response created = api.post("/api/v0/user/api-tokens", adminKey, "{}");
-        assertThat(created.status()).isEqualTo(201);
-        acknowledged.add(created.json().get("token").asText());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.harmont.server.testing.Backend#all")
+  void keysAcknowledgedWith201AndRevocationsWith204SurviveKill9(Backend backend) throws Exception {
+    try (TestDatabase database = backend.create()) {
+      String adminKey;
+      try (Admin admin = Admin.open(database.settings())) {
+        adminKey = admin.createUser("durable@example.org", "Durable").key().secret();
       }
-    } finally {
-      first.destroyForcibly(); // SIGKILL: no shutdown hook, no checkpoint
-      first.waitFor(10, TimeUnit.SECONDS);
-    }
+      List<String> revoked = new ArrayList<>();
+      List<String> kept = new ArrayList<>();
+      try (ServerProcess first = ServerProcess.start(database)) {
+        Api api = new Api(first.baseUri());
+        for (int i = 0; i < REVOKED + KEPT; i++) {
+          Api.Response created = api.post(TOKENS, adminKey, "{}");
+          assertThat(created.status()).isEqualTo(201);
+          String secret = created.json().get("token").asText();
+          if (i < REVOKED) {
+            String id = created.json().at("/api_token/id").asText();
+            assertThat(api.delete(TOKENS + "/" + id, adminKey).status()).isEqualTo(204);
+            revoked.add(secret);
+          } else {
+            kept.add(secret);
+          }
+        }
+      } // SIGKILL right after the last answer: no shutdown hook, no checkpoint
 
-    Process second = startServerProcess();
-    try {
-      Api api = new Api(java.net.URI.create("http://127.0.0.1:" + portOf(second)));
-      for (String key : acknowledged) {
-        assertThat(api.get("/api/v0/user", key).status()).isEqualTo(200);
+      try (ServerProcess second = ServerProcess.start(database)) {
+        Api api = new Api(second.baseUri());
+        kept.add(adminKey);
+        ServerProcess.assertRefusedThenLiveStillServed(api, revoked, kept);
+        assertThat(api.get(TOKENS, adminKey).json().get("api_tokens")).hasSize(KEPT + 1);
       }
-    } finally {
-      second.destroyForcibly();
-      second.waitFor(10, TimeUnit.SECONDS);
     }
-  }
-
-  private Process startServerProcess() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                java.toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.harmont.server.testing.ServeForTest",
-                dataDir.toString())
-            .redirectErrorStream(false)
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
-    assertThat(Files.isDirectory(dataDir)).isTrue();
-    return builder.start();
-  }
-
-  /** The child prints its port as its first line of stdout once it serves. */
-  private static int portOf(Process process) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    assertThat(line).as("server process port line").isNotNull();
-    return Integer.parseInt(line.strip());
   }
 }

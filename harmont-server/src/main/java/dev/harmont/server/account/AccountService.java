@@ -109,7 +109,9 @@ public final class AccountService {
   }
 
   /**
-   * Resolves a raw bearer secret to its user and token.
+   * Resolves a raw bearer secret to its user and token. A malformed secret is refused before any
+   * hashing or lookup; a hash that failed a lookup in the last few seconds is refused without
+   * another one.
    *
    * <p>A key in the checksummed format ({@code hm_} + 49 base62 characters) whose checksum does not
    * match is refused here, before the cache or the database: it cannot be a key we minted.
@@ -130,13 +132,7 @@ public final class AccountService {
     String hash = Secrets.hash(secret);
     Authenticated who = cache.get(hash);
     if (who == null) {
-      AuthCache.Stamp before = cache.stamp();
-      who = tokens.findByHash(hash).orElse(null);
-      if (who == null) {
-        outcomes.outcome(AuthOutcome.UNKNOWN);
-        throw new HarmontException(ErrorCode.UNAUTHORIZED);
-      }
-      cache.put(hash, who, before);
+      who = lookUp(hash);
     }
     // Checked on every request, cached or not: no entry outlives its key's own expires_at, nor a
     // replaced secret its grace period, whatever the TTL.
@@ -146,6 +142,23 @@ public final class AccountService {
     }
     lastUsed.used(who.token(), now);
     outcomes.outcome(AuthOutcome.OK);
+    return who;
+  }
+
+  /** The uncached path: one indexed lookup, unless the same hash just failed one. */
+  private Authenticated lookUp(String hash) {
+    if (cache.isRecentMiss(hash)) {
+      outcomes.outcome(AuthOutcome.UNKNOWN);
+      throw new HarmontException(ErrorCode.UNAUTHORIZED);
+    }
+    AuthCache.Stamp before = cache.stamp();
+    Authenticated who = tokens.findByHash(hash).orElse(null);
+    if (who == null) {
+      cache.putMiss(hash);
+      outcomes.outcome(AuthOutcome.UNKNOWN);
+      throw new HarmontException(ErrorCode.UNAUTHORIZED);
+    }
+    cache.put(hash, who, before);
     return who;
   }
 
@@ -209,6 +222,11 @@ public final class AccountService {
   /** Authentications that went to the database because the cache had no entry (0 when off). */
   public long authCacheMisses() {
     return cache.misses();
+  }
+
+  /** Hashes held by the cache of recent failed lookups now (for tests and metrics). */
+  long cachedMisses() {
+    return cache.recentMisses();
   }
 
   public User currentUser(Authenticated who) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
@@ -25,8 +26,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * to the listener, never later than one short TTL after it was committed: a change not yet heard of
  * was committed after the last confirmation, and an entry older than the short TTL is refused once
  * that confirmation is one short TTL old.
+ *
+ * <p>Apart from those, the hashes that just failed a lookup, in a small cache of their own ({@link
+ * #MAX_MISSES} entries for {@link #MISS_TTL}): a client repeating the same unknown or revoked token
+ * (a stale script in a loop) costs one lookup per TTL, not one per request. A cached miss can never
+ * hide a key, even one created afterwards by another process: a secret is 256 random bits that
+ * exist nowhere before the key is created, so nobody can present it before that (only a guess
+ * could, and a guess wins with probability 2^-256). Only an empty lookup is recorded; a lookup that
+ * found the token, even an expired one, never is. Distinct garbage tokens each cost one lookup and
+ * evict one another; what limits them is {@code AuthThrottle}.
  */
 final class AuthCache implements AuthCacheInvalidations {
+  static final int MAX_MISSES = 10_000;
+  static final Duration MISS_TTL = Duration.ofSeconds(5);
+
   private static final long NEVER = Long.MIN_VALUE;
 
   /** What {@link #put} needs from the moment before the lookup. */
@@ -38,6 +51,7 @@ final class AuthCache implements AuthCacheInvalidations {
   private final Ticker ticker;
   private final long ttlNanos;
   private final boolean notified;
+  private final Cache<String, Boolean> misses;
   private final AtomicLong epoch = new AtomicLong();
   // Ticker time of the latest caughtUpTo; NEVER while the listener is not confirmed connected.
   private volatile long caughtUpTo = NEVER;
@@ -46,6 +60,12 @@ final class AuthCache implements AuthCacheInvalidations {
     this.ticker = ClockTicker.of(clock);
     this.ttlNanos = settings.ttl().toNanos();
     this.notified = settings.notified();
+    this.misses =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_MISSES)
+            .expireAfterWrite(MISS_TTL.toNanos(), TimeUnit.NANOSECONDS)
+            .ticker(ClockTicker.of(clock))
+            .build();
     this.entries =
         settings.enabled()
             ? Caffeine.newBuilder()
@@ -93,6 +113,21 @@ final class AuthCache implements AuthCacheInvalidations {
     }
     Entry entry = new Entry(who, before.nanos());
     entries.asMap().compute(hash, (k, old) -> epoch.get() == before.epoch() ? entry : old);
+  }
+
+  /** True when {@code hash} failed a lookup within the last {@link #MISS_TTL}. */
+  boolean isRecentMiss(String hash) {
+    return misses.getIfPresent(hash) != null;
+  }
+
+  /** Records that no token has {@code hash}; call only after a lookup that found nothing. */
+  void putMiss(String hash) {
+    misses.put(hash, Boolean.TRUE);
+  }
+
+  long recentMisses() {
+    misses.cleanUp();
+    return misses.estimatedSize();
   }
 
   long hits() {

@@ -16,7 +16,10 @@ public enum AuthOutcome {
   UNKNOWN,
   /** A key or session whose {@code expires_at} has passed. */
   EXPIRED,
-  /** Refused before looking at the token: too many failures from this client address. */
+  /**
+   * A refused credential answered 429 instead of 401: its client address is over the failure limit.
+   * Also counted under its own refusal ({@link #UNKNOWN}, {@link #EXPIRED}, {@link #MISSING}).
+   */
   THROTTLED;
 
   /** The label value, e.g. {@code ok}. */

@@ -220,6 +220,13 @@ public enum ErrorCode {
           + " http://[::1]:PORT/PATH or http://localhost:PORT/PATH.",
       "A CLI receives its code on a port of its own machine (RFC 8252). Leave the field out when"
           + " the code is to be shown and pasted instead."),
+  // Methods are case-sensitive; a token that names no method is not implemented (RFC 9110 §9.1).
+  METHOD_NOT_IMPLEMENTED(
+      501,
+      "invalid_request",
+      "This server does not implement this method.",
+      "Use one of the methods the API reference lists for the path (GET, POST, PATCH, DELETE),"
+          + " spelt in capitals: method names are case-sensitive."),
   SERVICE_UNAVAILABLE(
       503,
       "api_error",

@@ -53,11 +53,7 @@ final class ApiTokenHandlers {
         Status.CREATED_201,
         Wire.created(
             accounts.rotateApiToken(
-                who,
-                req.path().pathParameters().get("id"),
-                expiry,
-                gracePeriod(body),
-                contexts.of(req))));
+                who, Routes.parameter(req), expiry, gracePeriod(body), contexts.of(req))));
   }
 
   /** {@code grace_period_seconds}: absent or null is 0; else a JSON integer (range: the domain). */
@@ -77,7 +73,7 @@ final class ApiTokenHandlers {
   }
 
   void revokeApiToken(ServerRequest req, ServerResponse res, Authenticated who) {
-    accounts.revokeApiToken(who, req.path().pathParameters().get("id"), contexts.of(req));
+    accounts.revokeApiToken(who, Routes.parameter(req), contexts.of(req));
     res.status(Status.NO_CONTENT_204).send();
   }
 }

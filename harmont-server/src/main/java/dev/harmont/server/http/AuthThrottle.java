@@ -9,13 +9,31 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Brute-force protection: counts failed authentications per client address in a fixed window; past
- * the limit, every authenticated request from that address is answered 429 {@code rate_limited}
- * with {@code Retry-After} until the window ends, without looking at the token. Other addresses are
- * never affected. Memory is bounded: at most {@link #MAX_TRACKED} addresses are tracked, the least
- * recently seen forgotten first.
+ * Cuts the cost of garbage credentials: counts refused credentials per client address in a fixed
+ * window and, past the limit, answers that address's <em>refused</em> credentials with 429 {@code
+ * rate_limited} and {@code Retry-After} instead of 401. It never refuses anything by itself: a
+ * credential that authenticates is served whatever its address did (behind a NAT, a proxy or a CI
+ * runner, one stale script must not lock out its neighbours; a 256-bit secret cannot be guessed, so
+ * blocking valid credentials would protect nothing). Other addresses are never affected.
+ *
+ * <p>What counts as a failure is for the caller to decide; only credentials that were presented and
+ * refused should count (a request without any is a plain 401 and costs nothing). Code that checks
+ * other secrets (sign-in links, CLI grant codes) uses the same instance:
+ *
+ * <pre>{@code
+ * try {
+ *   return redeem(code);
+ * } catch (HarmontException refused) {
+ *   throw throttle.refuse(clientAddress, refused); // counts; 429 past the limit, else `refused`
+ * }
+ * }</pre>
+ *
+ * or the two halves, {@link #isBlocked} before answering and {@link #recordFailure} after a
+ * failure. Memory is bounded: at most {@link #MAX_TRACKED} addresses, the least recently seen
+ * forgotten first, each forgotten a window after its last failure. Counters are per process: with
+ * several nodes an address gets the allowance on each.
  */
-final class AuthThrottle {
+public final class AuthThrottle {
   static final int MAX_TRACKED = 100_000;
 
   private final int limit;
@@ -24,9 +42,9 @@ final class AuthThrottle {
   private final Cache<String, Window> failures;
 
   /**
-   * @param limit failures allowed per window; 0 switches the throttle off
+   * @param limit refused credentials allowed per address and window; 0 switches the throttle off
    */
-  AuthThrottle(int limit, Duration window, Clock clock) {
+  public AuthThrottle(int limit, Duration window, Clock clock) {
     this.limit = limit;
     this.window = window;
     this.clock = clock;
@@ -34,22 +52,26 @@ final class AuthThrottle {
         Caffeine.newBuilder().maximumSize(MAX_TRACKED).expireAfterAccess(window).build();
   }
 
-  /** Throws {@link ErrorCode#RATE_LIMITED} when {@code client} is over the limit. */
-  void check(String client) {
-    if (limit == 0) {
-      return;
-    }
-    Window current = failures.getIfPresent(client);
-    if (current == null) {
-      return;
-    }
-    long retryAfter = current.blockedFor(clock.instant(), limit, window);
-    if (retryAfter > 0) {
-      throw new HarmontException(ErrorCode.RATE_LIMITED).withRetryAfter(retryAfter);
-    }
+  /**
+   * True when {@code address} has used up its allowance in the current window: its next refused
+   * credential is answered 429. Says nothing about credentials that authenticate, which are always
+   * served.
+   */
+  public boolean isBlocked(String address) {
+    return retryAfterSeconds(address) > 0;
   }
 
-  void recordFailure(String client) {
+  /** Whole seconds until the allowance of {@code address} comes back (at least 1), else 0. */
+  public long retryAfterSeconds(String address) {
+    if (limit == 0) {
+      return 0;
+    }
+    Window current = failures.getIfPresent(address);
+    return current == null ? 0 : current.blockedFor(clock.instant(), limit, window);
+  }
+
+  /** Counts one refused credential from {@code address}. */
+  public void recordFailure(String address) {
     if (limit == 0) {
       return;
     }
@@ -57,21 +79,34 @@ final class AuthThrottle {
     failures
         .asMap()
         .compute(
-            client,
+            address,
             (k, w) -> w == null || w.isOver(now, window) ? new Window(now, 1) : w.plusOne());
+  }
+
+  /**
+   * Counts a refused credential and says how to answer it: {@code refusal} itself while the address
+   * is within its allowance, {@link ErrorCode#RATE_LIMITED} with {@code Retry-After} once it is
+   * over (the failure that reaches the limit is the last one answered with {@code refusal}).
+   */
+  public HarmontException refuse(String address, HarmontException refusal) {
+    long retryAfter = retryAfterSeconds(address);
+    recordFailure(address);
+    return retryAfter > 0
+        ? new HarmontException(ErrorCode.RATE_LIMITED).withRetryAfter(retryAfter)
+        : refusal;
   }
 
   /** Failures counted since {@code start}. Immutable, replaced on each failure. */
   private record Window(Instant start, int count) {
     Window plusOne() {
-      return new Window(start, count + 1);
+      return new Window(start, count == Integer.MAX_VALUE ? count : count + 1);
     }
 
     boolean isOver(Instant now, Duration window) {
       return !now.isBefore(start.plus(window));
     }
 
-    /** Whole seconds until the block lifts (at least 1), or 0 when not blocked. */
+    /** Whole seconds until the window ends (at least 1) when over the limit, else 0. */
     long blockedFor(Instant now, int limit, Duration window) {
       if (count < limit || isOver(now, window)) {
         return 0;

@@ -14,10 +14,15 @@ import java.util.List;
 /**
  * Bearer authentication, written once and wrapped around every protected handler: {@code
  * Authorization: Bearer <secret>} (scheme case-insensitive) → {@link AccountService#authenticate}.
- * Every failure is the same 401, whatever was wrong, so callers learn nothing about other keys; too
- * many failures from one address are throttled ({@link AuthThrottle}).
+ * Every failure is the same 401, whatever was wrong, so callers learn nothing about other keys.
+ *
+ * <p>A credential that authenticates is always served. A presented credential that is refused is
+ * counted against its client address ({@link AuthThrottle}), and once that address is over its
+ * allowance its refused credentials are answered 429 instead of 401. A request without an {@code
+ * Authorization} header is a plain 401 and is not counted. The throttle is only consulted on
+ * failure, so the path of a valid credential is unchanged by it.
  */
-final class Bearer {
+public final class Bearer {
   private final AccountService accounts;
   private final AuthThrottle throttle;
   private final ClientAddress clients;
@@ -27,7 +32,7 @@ final class Bearer {
    * @param outcomes told of the outcomes decided here (no credential, throttled); the account
    *     service tells the others
    */
-  Bearer(
+  public Bearer(
       AccountService accounts,
       AuthThrottle throttle,
       ClientAddress clients,
@@ -40,40 +45,43 @@ final class Bearer {
 
   /** A handler that runs only for an authenticated caller. */
   @FunctionalInterface
-  interface AuthenticatedHandler {
+  public interface AuthenticatedHandler {
     void handle(ServerRequest req, ServerResponse res, Authenticated who);
   }
 
-  Handler protect(AuthenticatedHandler handler) {
-    return (req, res) -> {
-      String client = clients.of(req);
-      // Checked before the token is even looked at: a blocked client learns nothing more.
-      try {
-        throttle.check(client);
-      } catch (HarmontException e) {
-        outcomes.outcome(AuthOutcome.THROTTLED);
-        throw e;
-      }
-      Authenticated who;
-      try {
-        who = authenticate(req);
-      } catch (HarmontException e) {
-        if (e.code() == ErrorCode.UNAUTHORIZED) {
-          throttle.recordFailure(client);
-        }
-        throw e;
-      }
-      handler.handle(req, res, who);
-    };
+  /** {@code handler}, run only once the request's bearer credential authenticates. */
+  public Handler protect(AuthenticatedHandler handler) {
+    return (req, res) -> handler.handle(req, res, authenticate(req));
   }
 
-  private Authenticated authenticate(ServerRequest req) {
+  /**
+   * Who sent this request.
+   *
+   * @throws HarmontException {@link ErrorCode#UNAUTHORIZED}, or {@link ErrorCode#RATE_LIMITED} when
+   *     the credential is refused and its address is over the limit
+   */
+  public Authenticated authenticate(ServerRequest req) {
     if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
       outcomes.outcome(AuthOutcome.MISSING);
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
           "Missing bearer token. Send `Authorization: Bearer <token>` with an API key.");
     }
+    try {
+      return accounts.authenticate(presentedSecret(req));
+    } catch (HarmontException e) {
+      if (e.code() == ErrorCode.UNAUTHORIZED) {
+        HarmontException answer = throttle.refuse(clients.of(req), e);
+        if (answer != e) {
+          outcomes.outcome(AuthOutcome.THROTTLED);
+        }
+        throw answer;
+      }
+      throw e;
+    }
+  }
+
+  private String presentedSecret(ServerRequest req) {
     List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
     if (values.size() != 1) {
       outcomes.outcome(AuthOutcome.UNKNOWN);
@@ -87,6 +95,6 @@ final class Bearer {
           ErrorCode.UNAUTHORIZED,
           "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`.");
     }
-    return accounts.authenticate(value.substring(space + 1).strip());
+    return value.substring(space + 1).strip();
   }
 }

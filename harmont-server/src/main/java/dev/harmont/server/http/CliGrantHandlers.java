@@ -54,7 +54,6 @@ final class CliGrantHandlers {
 
   void exchangeCliGrant(ServerRequest req, ServerResponse res) {
     String client = clients.of(req);
-    throttle.check(client);
     try {
       ObjectNode body = bodies.optionalObject(req);
       Responses.json(
@@ -64,7 +63,8 @@ final class CliGrantHandlers {
               grants.exchange(text(body, "code"), text(body, "code_verifier"), contexts.of(req))));
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.CLI_GRANT_INVALID) {
-        throttle.recordFailure(client);
+        // Counted like a refused credential; past the limit, answered 429 instead.
+        throw throttle.refuse(client, e);
       }
       throw e;
     }

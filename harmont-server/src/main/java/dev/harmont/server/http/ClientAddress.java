@@ -13,14 +13,15 @@ import java.util.Set;
  * proxy: then the right-most address in {@code X-Forwarded-For} that is not itself a trusted proxy.
  * Without trusted proxies the header is ignored, since anyone can send it.
  */
-final class ClientAddress {
+public final class ClientAddress {
   private final Set<String> trustedProxies;
 
-  ClientAddress(List<String> trustedProxies) {
+  public ClientAddress(List<String> trustedProxies) {
     this.trustedProxies = Set.copyOf(trustedProxies);
   }
 
-  String of(ServerRequest req) {
+  /** The client address of {@code req}, as a string ({@code 203.0.113.7}). */
+  public String of(ServerRequest req) {
     String peer = peerAddress(req.remotePeer().address());
     if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
       return peer;

@@ -66,7 +66,7 @@ final class EdgeFilter implements Filter {
       RoutingRequest req, RoutingResponse res, long start, RequestId requestId, String path) {
     long nanos = System.nanoTime() - start;
     String method = req.prologue().method().text();
-    String pattern = req.matchingPattern().orElse(null);
+    String pattern = Routes.takeMatchedTemplate(); // Helidon does not route: Routes does
     int status = res.status().code();
     metrics.record(method, pattern, status, nanos);
     if (AccessLog.enabled()) {

@@ -45,7 +45,7 @@ final class ErrorDocs {
   }
 
   void page(ServerRequest req, ServerResponse res) {
-    String wanted = req.path().pathParameters().get("code");
+    String wanted = Routes.parameter(req);
     ErrorCode code =
         Arrays.stream(ErrorCode.values())
             .filter(c -> c.code().equals(wanted.toLowerCase(Locale.ROOT)))

@@ -134,6 +134,7 @@ final class Errors {
       case 429 -> ErrorCode.RATE_LIMITED;
       case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
       case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+      case 501 -> ErrorCode.METHOD_NOT_IMPLEMENTED;
       case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
       default -> status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
     };

@@ -8,30 +8,29 @@ import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SignInLinks;
+import dev.harmont.server.http.Routes.Route;
 import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The route table: every endpoint, which handler serves it and whether it needs a bearer token.
- * Also answers 405 (with {@code Allow}) for a known path with another method, and 404 for any other
- * path, in the same envelope as every other error.
+ * Matching (on the raw path, methods case-sensitive) and the 404/405/501 answers are {@link
+ * Routes}'; every error leaves in the same envelope.
  */
 public final class HttpApi {
   /** Our OpenAPI document, a superset of the upstream contract. */
@@ -39,8 +38,6 @@ public final class HttpApi {
 
   private final Errors errors;
   private final HttpRouting.Builder routing;
-
-  private record Route(Method method, String path, Handler handler) {}
 
   /**
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
@@ -61,6 +58,8 @@ public final class HttpApi {
     Limits limits = config.limits();
     Bodies bodies =
         new Bodies(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonStringLength());
+    // One throttle for every secret a client presents: other endpoints that check secrets count
+    // their failures on it too (AuthThrottle's class comment).
     AuthThrottle throttle =
         new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
     ClientAddress clients = new ClientAddress(config.trustedProxies());
@@ -94,11 +93,11 @@ public final class HttpApi {
                 "/api/v0/user/api-tokens/{id}/rotate",
                 bearer.protect(tokens::rotateApiToken)),
             // Listed before revoke, so that another method on .../rotate is a 405 naming POST.
-            // {+id} takes the rest of the path, so `a%2Fb` or `x/../y` reach revoke and get the
-            // same api_token_not_found as any other id that is not the caller's key.
+            // {id} is one raw segment, decoded: `a%2Fb` is the id "a/b", which is not the
+            // caller's key (api_token_not_found) like any other.
             new Route(
                 Method.DELETE,
-                "/api/v0/user/api-tokens/{+id}",
+                "/api/v0/user/api-tokens/{id}",
                 bearer.protect(tokens::revokeApiToken)),
             new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
             new Route(Method.POST, "/api/v0/auth/sessions", bearer.protect(signIn::createSession)),
@@ -136,7 +135,7 @@ public final class HttpApi {
                   Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
                 }),
             new Route(Method.GET, ErrorDocs.PATH, docs::index),
-            new Route(Method.GET, Console.ASSET_ROUTE, console.asset()),
+            new Route(Method.GET, Console.ASSET_ROUTE, console.asset(Routes::parameter)),
             new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page)));
 
     RequestMetrics metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
@@ -159,41 +158,19 @@ public final class HttpApi {
                   EdgeFilter.applyHeaders(res, requestId, req.path().rawPath());
                   errors.send(res, requestId, error);
                 });
-    Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
-    for (Route route : routes) {
-      routing.route(route.method(), route.path(), route.handler());
-      methodsByPath.computeIfAbsent(route.path(), p -> new ArrayList<>()).add(route.method());
-    }
-    methodsByPath.forEach(
-        (path, methods) -> {
-          String allow = methods.stream().map(Method::text).collect(Collectors.joining(", "));
-          routing.any(
-              path,
-              (req, res) -> {
-                // Sent here rather than thrown: the edge filter resets headers on exceptions,
-                // and Allow must survive.
-                res.header(HeaderNames.ALLOW, allow);
-                errors.send(
-                    res,
-                    req.context().get(RequestId.class).orElseGet(RequestId::fresh),
-                    new HarmontException(
-                        ErrorCode.METHOD_NOT_ALLOWED,
-                        req.prologue().method().text()
-                            + " is not supported here. Allowed: "
-                            + allow
-                            + "."));
-              });
-        });
-    routing.any(
-        (req, res) -> {
-          throw new HarmontException(
-              ErrorCode.ROUTE_NOT_FOUND,
-              "No endpoint at this path. The API reference is served at /api/v0/openapi.json.");
-        });
+    routing.any(new Routes(errors, routes));
   }
 
   public HttpRouting.Builder routing() {
     return routing;
+  }
+
+  /**
+   * Helidon's HTTP/1.1 connections, with the check that methods are spelt as their names ({@link
+   * MethodCase}): add it as the listener's first connection selector.
+   */
+  public static ServerConnectionSelector http1(Http1Config config) {
+    return MethodCase.selector(config);
   }
 
   /** Renders what the HTTP library answers on its own (before routing) in our envelope. */

@@ -52,7 +52,6 @@ final class SignInHandlers {
 
   void redeemSignInLink(ServerRequest req, ServerResponse res) {
     String client = clients.of(req);
-    throttle.check(client);
     ObjectNode body = bodies.optionalObject(req);
     String code = Wire.optionalString(body, "code");
     try {
@@ -60,7 +59,8 @@ final class SignInHandlers {
           res, Status.CREATED_201, Wire.session(links.redeem(code, sessionTtl, contexts.of(req))));
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.SIGN_IN_LINK_INVALID) {
-        throttle.recordFailure(client);
+        // Counted like a refused credential; past the limit, answered 429 instead.
+        throw throttle.refuse(client, e);
       }
       throw e;
     }

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The web console's files, served from the jar: the one page ({@code index.html}, for every path in
@@ -80,10 +81,14 @@ public final class Console {
     return (req, res) -> send(req, res, page);
   }
 
-  /** Serves one asset; any other name is the API's usual 404. */
-  public Handler asset() {
+  /**
+   * Serves one asset; any other name is the API's usual 404.
+   *
+   * @param nameOf the decoded {@code {name}} of {@link #ASSET_ROUTE} in a request
+   */
+  public Handler asset(Function<ServerRequest, String> nameOf) {
     return (req, res) -> {
-      File file = assets.get(req.path().pathParameters().get("name"));
+      File file = assets.get(nameOf.apply(req));
       if (file == null) {
         throw new HarmontException(
             ErrorCode.ROUTE_NOT_FOUND, "No such file. The console is served at /.");

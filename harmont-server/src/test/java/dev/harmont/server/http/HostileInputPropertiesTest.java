@@ -22,6 +22,7 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,10 +44,15 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * another user's data never changes, and the caller's own data changes only when the request was
  * accepted.
  *
- * <p>One server per backend for the whole class (tries must stay cheap), with the failed-auth limit
- * off since most tries fail authentication on purpose; snapshots leave out {@code last_used_at},
- * which authentication writes in the background. The attacker is replaced after every accepted
- * request that changed their keys or account, so each try starts from a user with exactly one key.
+ * <p>Also odd method tokens ({@code get}, {@code FOO}) and percent-encoded separators ({@code %2F},
+ * {@code %5c}) in the paths of fixed routes: never served as the endpoint they resemble.
+ *
+ * <p>One server per backend for the whole class (tries must stay cheap), with the default limits:
+ * most tries fail authentication on purpose, so the attacker's address is soon over the failure
+ * limit, and the valid keys of the attacker and the victim must be served all along; snapshots
+ * leave out {@code last_used_at}, which authentication writes in the background. The attacker is
+ * replaced after every accepted request that changed their keys or account, so each try starts from
+ * a user with exactly one key.
  */
 class HostileInputPropertiesTest {
   private static final ObjectMapper LENIENT = new ObjectMapper();
@@ -125,16 +131,7 @@ class HostileInputPropertiesTest {
   static void startServers() {
     for (Backend backend : Backend.all()) {
       MutableClock clock = MutableClock.startingNow();
-      TestServer server =
-          TestServer.start(
-              backend,
-              config ->
-                  config
-                      .withClock(clock)
-                      .withLimits(
-                          config
-                              .limits()
-                              .withAuthFailures(0, config.limits().authFailureWindow())));
+      TestServer server = TestServer.start(backend, config -> config.withClock(clock));
       Api api = new Api(server.baseUri());
       TestUser victim = server.newUser();
       server.issueKey(victim);
@@ -275,6 +272,58 @@ class HostileInputPropertiesTest {
     }
   }
 
+  @Property(tries = 200)
+  void oddMethodsAndEncodedSeparatorsNeverReachTheEndpointTheyResemble(
+      @ForAll("backends") Backend backend,
+      @ForAll Endpoint endpoint,
+      @ForAll("methodTokens") String token,
+      @ForAll("encodedSeparators") Optional<String> separator,
+      @ForAll("separatorPositions") int position) {
+    // A method spelt as its name stands for the endpoint's own (another would be another endpoint).
+    String method = KNOWN_METHODS.contains(token) ? endpoint.method : token;
+    boolean known = KNOWN_METHODS.contains(method.toUpperCase(Locale.ROOT));
+    Response response =
+        exchange(
+            backend,
+            endpoint,
+            method,
+            null,
+            (target, attacker, path) ->
+                RawHttp.Request.of(method, encodeOneSeparator(path, separator, position))
+                    .header("Authorization", "Bearer " + attacker.token()),
+            null);
+    if (!known) {
+      assertThat(response.status()).isEqualTo(501);
+      assertThat(response.code()).isEqualTo("method_not_implemented");
+    } else if (separator.isPresent()) {
+      assertThat(response.code()).isEqualTo("route_not_found");
+    } else if (!KNOWN_METHODS.contains(method)) {
+      // A known method in another case: never served.
+      assertThat(response.code()).isIn("method_not_allowed", "route_not_found");
+    }
+  }
+
+  /**
+   * {@code path} with its separator number {@code position} (modulo their count, the leading one
+   * aside) encoded.
+   */
+  private static String encodeOneSeparator(String path, Optional<String> separator, int position) {
+    if (separator.isEmpty()) {
+      return path;
+    }
+    List<Integer> slashes = new ArrayList<>();
+    for (int i = 1; i < path.length(); i++) {
+      if (path.charAt(i) == '/') {
+        slashes.add(i);
+      }
+    }
+    if (slashes.isEmpty()) {
+      return path + separator.get() + "x"; // one segment: an encoded separator inside it
+    }
+    int at = slashes.get(position % slashes.size());
+    return path.substring(0, at) + separator.get() + path.substring(at + 1);
+  }
+
   // ---- The exchange and its checks ----
 
   @FunctionalInterface
@@ -288,6 +337,17 @@ class HostileInputPropertiesTest {
    */
   private static Response exchange(
       Backend backend, Endpoint endpoint, HostileId id, RequestFor build, String sentJson) {
+    return exchange(backend, endpoint, endpoint.method, id, build, sentJson);
+  }
+
+  /** As above, for a request sent with {@code method} rather than the endpoint's own. */
+  private static Response exchange(
+      Backend backend,
+      Endpoint endpoint,
+      String method,
+      HostileId id,
+      RequestFor build,
+      String sentJson) {
     Target target = TARGETS.get(backend);
     TestUser attacker = target.attacker().user();
     String attackerKey = target.attacker().keyId();
@@ -301,19 +361,19 @@ class HostileInputPropertiesTest {
     RawHttp.Request request = build.build(target, attacker, path);
     Response response = target.raw().send(request);
 
-    target.api().assertConforms(endpoint.method, documentedPath(path), response);
+    target.api().assertConforms(method, documentedPath(request.rawPath()), response);
     if (response.status() >= 400) {
       assertCatalogError(response);
       assertThat(snapshot(target, attacker.token()))
           .as("a refused request leaves the caller's data alone")
           .isEqualTo(attackerBefore);
     } else {
-      assertCorrectSuccess(target, endpoint, attacker, attackerKey, path, sentJson, response);
       if (EnumSet.of(
               Endpoint.CREATE_KEY, Endpoint.REVOKE_KEY, Endpoint.DELETE_USER, Endpoint.LOGOUT)
           .contains(endpoint)) {
-        target.retireAttacker();
+        target.retireAttacker(); // first, so that a failed check below fails this try alone
       }
+      assertCorrectSuccess(target, endpoint, attacker, attackerKey, path, sentJson, response);
     }
     assertThat(snapshot(target, target.victim().token()))
         .as("another user's data never changes")
@@ -405,17 +465,25 @@ class HostileInputPropertiesTest {
         // after it is not part of the id.
         assertThat(documentedPath(path))
             .matches(Pattern.quote(TOKENS + "/" + attackerKey) + "(;.*)?");
-        assertThat(api.get(USER, attacker.token()).status()).isEqualTo(401);
+        assertRefused(api.get(USER, attacker.token()));
       }
       case DELETE_USER, LOGOUT -> {
         assertThat(response.status()).isEqualTo(204);
-        assertThat(api.get(USER, attacker.token()).status()).isEqualTo(401);
+        assertRefused(api.get(USER, attacker.token()));
       }
       case GET_USER, LIST_KEYS, CURRENT_TOKEN, EVENTS, HEALTH, READY, OPENAPI, ERROR_DOC ->
           assertThat(response.status()).isEqualTo(200);
       case PUT_USER, NOWHERE ->
           throw new AssertionError(endpoint + " can never succeed: " + response.body());
     }
+  }
+
+  /**
+   * A credential that no longer authenticates: 401, or 429 once this address has sent more refused
+   * credentials than the limit (which the tries here do on purpose).
+   */
+  private static void assertRefused(Response response) {
+    assertThat(response.code()).isIn("unauthorized", "rate_limited");
   }
 
   private static JsonNode readLeniently(String json) {
@@ -613,6 +681,49 @@ class HostileInputPropertiesTest {
         "X-Padding",
         "Expect",
         "If-None-Match");
+  }
+
+  private static final java.util.Set<String> KNOWN_METHODS =
+      java.util.Set.of(
+          "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  /** Method tokens: the endpoint's own, known ones in any case, and tokens that name nothing. */
+  @Provide
+  Arbitrary<String> methodTokens() {
+    Arbitrary<String> known = Arbitraries.of(KNOWN_METHODS.stream().sorted().toList());
+    Arbitrary<String> anyCase =
+        Combinators.combine(known, Arbitraries.longs())
+            .as(
+                (m, bits) -> {
+                  StringBuilder out = new StringBuilder();
+                  for (int i = 0; i < m.length(); i++) {
+                    char c = m.charAt(i);
+                    out.append((bits >> i & 1) == 1 ? Character.toLowerCase(c) : c);
+                  }
+                  return out.toString();
+                });
+    Arbitrary<String> unknown =
+        Arbitraries.oneOf(
+            Arbitraries.of("FOO", "foo", "BREW", "PROPFIND", "M-SEARCH", "GETS", "X", "G~T", "_"),
+            Arbitraries.strings()
+                .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&'*+-.^_`|~")
+                .ofMinLength(1)
+                .ofMaxLength(12));
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(2, known),
+        net.jqwik.api.Tuple.of(3, anyCase),
+        net.jqwik.api.Tuple.of(3, unknown));
+  }
+
+  /** A separator percent-encoded, in any case, or none. */
+  @Provide
+  Arbitrary<Optional<String>> encodedSeparators() {
+    return Arbitraries.of("%2F", "%2f", "%5C", "%5c").optional(0.6);
+  }
+
+  @Provide
+  Arbitrary<Integer> separatorPositions() {
+    return Arbitraries.integers().between(0, 10);
   }
 
   /** An Authorization header (or several, or none) built around the attacker's own token. */

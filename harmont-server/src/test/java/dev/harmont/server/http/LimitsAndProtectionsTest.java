@@ -19,10 +19,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** Every configurable limit answers with its own code; brute force is throttled per address. */
+/**
+ * Every configurable limit answers with its own code; refused credentials are throttled per
+ * address, valid ones never.
+ */
 class LimitsAndProtectionsTest extends ServerSuite {
   private static final String TOKENS = "/api/v0/user/api-tokens";
 
@@ -94,24 +98,71 @@ class LimitsAndProtectionsTest extends ServerSuite {
   }
 
   @Test
-  void repeatedFailedAuthenticationsFromOneAddressAre429UntilTheWindowEnds() throws Exception {
+  void pastTheLimitOnlyRefusedCredentialsAre429UntilTheWindowEnds() throws Exception {
     restartWith(limits(l -> l.withAuthFailures(3, Duration.ofSeconds(60))));
     TestUser user = newUser();
     for (int i = 0; i < 3; i++) {
       assertThat(api.get("/api/v0/user", "hm_wrong" + i).status()).isEqualTo(401);
     }
 
-    Response blocked = api.get("/api/v0/user", user.token());
+    Response refused = api.get("/api/v0/user", "hm_wrong");
 
-    assertThat(blocked.status()).isEqualTo(429);
-    assertThat(blocked.code()).isEqualTo("rate_limited");
-    assertThat(Long.parseLong(blocked.header("Retry-After"))).isBetween(1L, 60L);
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.code()).isEqualTo("rate_limited");
+    assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+    assertThat(api.get("/api/v0/user", user.token()).status()).isEqualTo(200);
+    assertThat(api.post(TOKENS, user.token(), "{}").status()).isEqualTo(201);
+    assertThat(api.get("/api/v0/user", server.issueSessionToken(user)).status()).isEqualTo(200);
     assertThat(statusFrom("127.0.0.2", "/api/v0/user", user.token())).isEqualTo(200);
     assertThat(statusFrom("127.0.0.2", "/api/v0/user", "hm_wrong")).isEqualTo(401);
     assertThat(api.get("/healthz", null).status()).isEqualTo(200);
 
     clock.advance(Duration.ofSeconds(61));
-    assertThat(api.get("/api/v0/user", user.token()).status()).isEqualTo(200);
+    assertThat(api.get("/api/v0/user", "hm_wrong").status()).isEqualTo(401);
+  }
+
+  @Test
+  void aThousandRefusedRequestsNeverLockOutAValidKeyFromTheSameAddress() {
+    // The default limits, as a new user runs them; the test clock stands still, so one window.
+    int limit = Limits.DEFAULTS.authFailureLimit();
+    TestUser user = newUser();
+    String revoked = server.issueKey(user);
+    assertThat(api.post("/api/v0/auth/logout", revoked, null).status()).isEqualTo(204);
+    List<String> refusedKinds =
+        List.of(
+            revoked, // a stale script's revoked key, again and again
+            "hm_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // well formed, unknown
+            "hm_not a token", // malformed: refused before any lookup
+            "hm_" + Long.toHexString(ThreadLocalRandom.current().nextLong())); // unknown
+
+    for (int i = 0; i < 1000; i++) {
+      Response refused = api.get("/api/v0/user", refusedKinds.get(i % refusedKinds.size()));
+      if (i < limit) {
+        assertThat(refused.status()).as("refused request %s", i).isEqualTo(401);
+      } else {
+        assertThat(refused.status()).as("refused request %s", i).isEqualTo(429);
+        assertThat(refused.code()).isEqualTo("rate_limited");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+      }
+      Response valid = api.get("/api/v0/user", user.token());
+      assertThat(valid.status()).as("valid request after %s refused", i + 1).isEqualTo(200);
+    }
+    assertThat(api.get(TOKENS, user.token()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void requestsWithoutCredentialsAreNotCounted() {
+    restartWith(limits(l -> l.withAuthFailures(2, Duration.ofSeconds(60))));
+    for (int i = 0; i < 10; i++) {
+      Response anonymous = api.get("/api/v0/user", null);
+      assertThat(anonymous.status()).isEqualTo(401);
+      assertThat(anonymous.code()).isEqualTo("unauthorized");
+    }
+
+    assertThat(api.get("/api/v0/user", "hm_wrong").status()).isEqualTo(401);
+    assertThat(api.get("/api/v0/user", "hm_wrong").status()).isEqualTo(401);
+    assertThat(api.get("/api/v0/user", "hm_wrong").status()).isEqualTo(429);
+    assertThat(api.get("/api/v0/user", null).status()).isEqualTo(401);
   }
 
   @Test
@@ -126,9 +177,25 @@ class LimitsAndProtectionsTest extends ServerSuite {
       assertThat(viaProxy("203.0.113.7", "hm_wrong").status()).isEqualTo(401);
     }
 
-    assertThat(viaProxy("203.0.113.7", user.token()).status()).isEqualTo(429);
+    assertThat(viaProxy("203.0.113.7", "hm_wrong").status()).isEqualTo(429);
+    assertThat(viaProxy("203.0.113.7", user.token()).status()).isEqualTo(200);
+    assertThat(viaProxy("198.51.100.1", "hm_wrong").status()).isEqualTo(401);
     assertThat(viaProxy("198.51.100.1", user.token()).status()).isEqualTo(200);
-    assertThat(viaProxy("198.51.100.1, 203.0.113.7", user.token()).status()).isEqualTo(429);
+    assertThat(viaProxy("198.51.100.1, 203.0.113.7", "hm_wrong").status()).isEqualTo(429);
+  }
+
+  @Test
+  void anotherAddressIsUnaffectedByAThousandRefusals() {
+    restartWith(config -> config.withTrustedProxies(List.of("127.0.0.1")));
+    TestUser user = newUser();
+    for (int i = 0; i < 1000; i++) {
+      viaProxy("203.0.113.7", "hm_wrong" + i);
+    }
+    assertThat(viaProxy("203.0.113.7", "hm_wrong").status()).isEqualTo(429);
+
+    assertThat(viaProxy("198.51.100.1", "hm_wrong").status()).isEqualTo(401);
+    assertThat(viaProxy("198.51.100.1", user.token()).status()).isEqualTo(200);
+    assertThat(viaProxy("203.0.113.7", user.token()).status()).isEqualTo(200);
   }
 
   @Test
@@ -138,7 +205,8 @@ class LimitsAndProtectionsTest extends ServerSuite {
     assertThat(viaProxy("203.0.113.1", "hm_wrong").status()).isEqualTo(401);
     assertThat(viaProxy("203.0.113.2", "hm_wrong").status()).isEqualTo(401);
 
-    assertThat(viaProxy("198.51.100.9", user.token()).status()).isEqualTo(429);
+    assertThat(viaProxy("198.51.100.9", "hm_wrong").status()).isEqualTo(429);
+    assertThat(viaProxy("198.51.100.9", user.token()).status()).isEqualTo(200);
   }
 
   @Test

@@ -66,11 +66,16 @@ public final class OpenApiValidator {
       if (method.equals("OPTIONS") && status == 204) {
         return problems;
       }
-      if (!List.of(400, 403, 404, 405, 413, 431).contains(status)) {
+      if (!List.of(400, 403, 404, 405, 413, 431, 501).contains(status)) {
         problems.add(method + " " + rawPath + " answered " + status + " but is not documented");
         return problems;
       }
-      response = resolve(document.at("/components/responses/NotFound"));
+      response =
+          resolve(
+              document.at(
+                  status == 501
+                      ? "/components/responses/NotImplemented"
+                      : "/components/responses/NotFound"));
     } else {
       response = operation.path("responses").get(Integer.toString(status));
       if (response == null) {
@@ -106,6 +111,9 @@ public final class OpenApiValidator {
   }
 
   private JsonNode operation(String method, String rawPath) {
+    if (!method.equals(method.toUpperCase(java.util.Locale.ROOT))) {
+      return null; // methods are case-sensitive: `get` is not the GET operation
+    }
     Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").properties().iterator();
     while (paths.hasNext()) {
       Map.Entry<String, JsonNode> entry = paths.next();

@@ -1,14 +1,13 @@
 package dev.harmont.server.testing;
 
 import dev.harmont.server.HarmontServer;
-import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 
 /**
- * Runs a server in a child process for crash tests: {@code ServeForTest DATA_DIR [--url=JDBC_URL]
- * [--no-auth-failure-limit]}. Without {@code --url} the data is the embedded SQLite file in
+ * Runs a server in a child process for crash tests, with the default limits: {@code ServeForTest
+ * DATA_DIR [--url=JDBC_URL]}. Without {@code --url} the data is the embedded SQLite file in
  * DATA_DIR; with it (PostgreSQL), the credentials come from {@code HARMONT_DATABASE_USER} and
  * {@code HARMONT_DATABASE_PASSWORD} as for {@link Backend}. Prints the port on stdout once serving,
  * then runs until killed.
@@ -29,19 +28,6 @@ public final class ServeForTest {
                     System.getenv("HARMONT_DATABASE_USER"),
                     System.getenv("HARMONT_DATABASE_PASSWORD"),
                     4));
-      } else if (args[i].equals("--no-auth-failure-limit")) {
-        Limits l = config.limits();
-        config =
-            config.withLimits(
-                new Limits(
-                    l.maxBodyBytes(),
-                    l.maxHeaderBytes(),
-                    l.maxJsonDepth(),
-                    l.maxJsonStringLength(),
-                    l.maxLiveKeysPerUser(),
-                    l.maxDescriptionLength(),
-                    0,
-                    l.authFailureWindow()));
       } else {
         throw new IllegalArgumentException("unknown argument " + args[i]);
       }

@@ -1,0 +1,265 @@
+package dev.harmont.server.http;
+
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Matches a request to its endpoint on the <em>raw</em> path, then decodes: the path is split at
+ * its literal slashes, dot segments are resolved, and only then is each segment percent-decoded. So
+ * an encoded slash or backslash ({@code %2F}, {@code %5C}, any case) is never a separator: {@code
+ * /api/v0/user%2Fapi-tokens} is one segment, {@code user/api-tokens}, which no endpoint has (404
+ * {@code route_not_found}); as the {@code {id}} of a revocation it is just an id that is not the
+ * caller's key (404 {@code api_token_not_found}). Helidon's own routing matches the decoded path,
+ * where {@code %2F} has become a slash; it is not used.
+ *
+ * <p>Then the method, case-sensitively (RFC 9110 §9.1): a known path with a method it does not
+ * have, or a method spelt in another case ({@code get}), is 405 with {@code Allow}; a method token
+ * this server does not know at all is 501 {@code method_not_implemented}, on any path. As in
+ * Helidon, matrix parameters ({@code ;x=1}) are not part of a segment and empty segments between
+ * two slashes are skipped.
+ */
+final class Routes implements Handler {
+  /** RFC 9110's methods and PATCH (RFC 5789): the ones answered 405, not 501, where not served. */
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  private final Errors errors;
+  private final List<Resource> resources = new ArrayList<>();
+  private final Map<String, Resource> fixed = new HashMap<>();
+
+  /** One path and its handlers by method. */
+  private record Resource(
+      String template, String[] segments, Map<String, Handler> handlers, String allow) {
+    /** True when the decoded segments {@code path} are this resource's. */
+    boolean matches(List<String> path) {
+      if (path.size() != segments.length) {
+        return false;
+      }
+      for (int i = 0; i < segments.length; i++) {
+        if (segments[i] != null && !segments[i].equals(path.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** A path parameter's decoded value, for the handler of a templated path. */
+  private record Parameter(String value) {}
+
+  /**
+   * A route to add: {@code template} is a path where one segment may be a parameter, {@code
+   * {name}}, whose decoded value the handler reads with {@link #parameter} (Helidon's {@code
+   * pathParameters()} stay empty: Helidon does not route).
+   */
+  record Route(Method method, String path, Handler handler) {}
+
+  Routes(Errors errors, List<Route> routes) {
+    this.errors = errors;
+    Map<String, Map<String, Handler>> byTemplate = new LinkedHashMap<>();
+    for (Route route : routes) {
+      byTemplate
+          .computeIfAbsent(route.path(), t -> new LinkedHashMap<>())
+          .put(route.method().text(), route.handler());
+    }
+    byTemplate.forEach(
+        (template, handlers) -> {
+          String[] segments = template.substring(1).split("/", -1);
+          for (int i = 0; i < segments.length; i++) {
+            if (segments[i].startsWith("{")) {
+              segments[i] = null;
+            }
+          }
+          Resource resource =
+              new Resource(
+                  template, segments, Map.copyOf(handlers), String.join(", ", handlers.keySet()));
+          resources.add(resource);
+          if (!template.contains("{")) {
+            fixed.put(template, resource);
+          }
+        });
+  }
+
+  // The template the current request matched, for the edge filter's metrics; a thread-local
+  // rather than a context entry, so that routing allocates nothing (a connection's requests are
+  // routed one at a time on its thread, and the edge filter runs on it around the routing).
+  private static final ThreadLocal<String> MATCHED = new ThreadLocal<>();
+
+  /** The template the request just routed on this thread matched (null: none), then forgets it. */
+  static String takeMatchedTemplate() {
+    String template = MATCHED.get();
+    if (template != null) {
+      MATCHED.set(null);
+    }
+    return template;
+  }
+
+  /** The decoded value of the current request's path parameter (its one {@code {name}}). */
+  static String parameter(ServerRequest req) {
+    return req.context().get(Parameter.class).map(Parameter::value).orElse("");
+  }
+
+  @Override
+  public void handle(ServerRequest req, ServerResponse res) throws Exception {
+    String method = req.prologue().method().text();
+    if (!KNOWN_METHODS.contains(method)) {
+      throw new HarmontException(
+          ErrorCode.METHOD_NOT_IMPLEMENTED,
+          "The method " + method + " is not implemented by this server.");
+    }
+    String raw = req.path().rawPath();
+    Resource resource = isPlain(raw) ? fixed.get(raw) : null;
+    if (resource == null) {
+      List<String> path = segments(raw);
+      if (path != null) {
+        for (Resource candidate : resources) {
+          if (candidate.matches(path)) {
+            resource = candidate;
+            for (int i = 0; i < path.size(); i++) {
+              if (candidate.segments()[i] == null) {
+                req.context().register(new Parameter(path.get(i)));
+              }
+            }
+            break;
+          }
+        }
+      }
+    }
+    if (resource == null) {
+      MATCHED.set(null);
+      throw new HarmontException(
+          ErrorCode.ROUTE_NOT_FOUND,
+          "No endpoint at this path. The API reference is served at /api/v0/openapi.json.");
+    }
+    MATCHED.set(resource.template());
+    Handler handler = MethodCase.sentAsNamed() ? resource.handlers().get(method) : null;
+    if (handler == null) {
+      // Sent here rather than thrown: the edge filter resets headers on exceptions, and Allow
+      // must survive.
+      res.header(HeaderNames.ALLOW, resource.allow());
+      errors.send(
+          res,
+          req.context().get(RequestId.class).orElseGet(RequestId::fresh),
+          new HarmontException(
+              ErrorCode.METHOD_NOT_ALLOWED,
+              (MethodCase.sentAsNamed() ? method : "This spelling of " + method)
+                  + " is not supported here (methods are case-sensitive). Allowed: "
+                  + resource.allow()
+                  + "."));
+      return;
+    }
+    handler.handle(req, res);
+  }
+
+  /** True when {@code raw} needs no decoding or normalising: the common case, without copies. */
+  private static boolean isPlain(String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%' || c == ';' || (c == '/' && i + 1 < raw.length() && raw.charAt(i + 1) == '/')) {
+        return false;
+      }
+      if (c == '.' && i > 0 && raw.charAt(i - 1) == '/') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The decoded segments of a raw absolute path: split at literal slashes, matrix parameters
+   * dropped, empty inner segments skipped, {@code .} and {@code ..} resolved (RFC 3986 §5.2.4, on
+   * the raw segments: an encoded dot is a name), then each segment percent-decoded as UTF-8. Null
+   * when a segment is not valid percent-encoded UTF-8.
+   */
+  static List<String> segments(String raw) {
+    String[] parts = raw.substring(raw.startsWith("/") ? 1 : 0).split("/", -1);
+    List<String> out = new ArrayList<>(parts.length);
+    for (int i = 0; i < parts.length; i++) {
+      boolean last = i == parts.length - 1;
+      String part = parts[i];
+      int params = part.indexOf(';');
+      if (params >= 0) {
+        part = part.substring(0, params);
+      }
+      switch (part) {
+        case "." -> {
+          if (last) {
+            out.add("");
+          }
+        }
+        case ".." -> {
+          if (!out.isEmpty()) {
+            out.remove(out.size() - 1);
+          }
+          if (last) {
+            out.add("");
+          }
+        }
+        default -> {
+          if (part.isEmpty() && !last) {
+            continue;
+          }
+          String decoded = decode(part);
+          if (decoded == null) {
+            return null;
+          }
+          out.add(decoded);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Percent-decodes one segment as UTF-8; null when malformed. {@code +} stays a plus. */
+  static String decode(String segment) {
+    if (segment.indexOf('%') < 0) {
+      return segment;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= segment.length()) {
+          return null;
+        }
+        int hi = Character.digit(segment.charAt(i + 1), 16);
+        int lo = Character.digit(segment.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        bytes.write(hi * 16 + lo);
+        i += 2;
+      } else if (c < 0x80) {
+        bytes.write(c);
+      } else {
+        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}
