@@ -85,7 +85,9 @@ class KeyLifecycleApiTest extends ServerSuite {
     assertThat(api.get("/api/v0/user", typo(user.token(), 10)).status()).isEqualTo(401);
     assertThat(api.get("/api/v0/user", typo(user.token(), 11)).status()).isEqualTo(401);
 
-    assertThat(api.get("/api/v0/user", user.token()).status()).isEqualTo(429);
+    // Over the limit: the next refused one is a 429, and the valid key is still served.
+    assertThat(api.get("/api/v0/user", typo(user.token(), 12)).status()).isEqualTo(429);
+    assertThat(api.get("/api/v0/user", user.token()).status()).isEqualTo(200);
   }
 
   @Test
