@@ -10,9 +10,6 @@ import dev.harmont.server.testing.TestDatabase;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -69,9 +66,10 @@ class AuthCacheBoundsTest {
   void aRepeatedUnknownTokenIsLookedUpOncePerMissTtlAndAKeyNeverBecomesAMiss() {
     try (TestDatabase testDb = Backend.SQLITE.create();
         Database db = Database.open(testDb.settings())) {
-      AtomicInteger lookups = new AtomicInteger();
+      CountingTokenStore store = new CountingTokenStore(db.tokens());
+      AtomicInteger lookups = store.lookups;
       MutableClock clock = new MutableClock(T0);
-      AccountService accounts = service(counting(db.tokens(), lookups), db, clock);
+      AccountService accounts = service(store, db, clock);
       String revoked = accounts.createUser("ada@example.org", "Ada").key().secret();
       accounts.logout(accounts.authenticate(revoked), RequestContext.OPERATOR);
       lookups.set(0);
@@ -113,52 +111,5 @@ class AuthCacheBoundsTest {
         new AccountLimits(1000, 255),
         new AuthCacheSettings(Duration.ofMinutes(5), 10),
         Runnable::run);
-  }
-
-  /** The real store, counting its lookups by hash. */
-  private static TokenStore counting(TokenStore real, AtomicInteger lookups) {
-    return new TokenStore() {
-      @Override
-      public boolean insert(
-          ApiToken token, String secretHash, int maxLivePersonal, SecurityEvent event) {
-        return real.insert(token, secretHash, maxLivePersonal, event);
-      }
-
-      @Override
-      public Optional<Authenticated> findByHash(String secretHash) {
-        lookups.incrementAndGet();
-        return real.findByHash(secretHash);
-      }
-
-      @Override
-      public List<ApiToken> listPersonal(UUID userId) {
-        return real.listPersonal(userId);
-      }
-
-      @Override
-      public Optional<KeyState> findPersonal(UUID userId, UUID tokenId) {
-        return real.findPersonal(userId, tokenId);
-      }
-
-      @Override
-      public boolean rotate(Rotation rotation, SecurityEvent event) {
-        return real.rotate(rotation, event);
-      }
-
-      @Override
-      public boolean deletePersonal(UUID userId, UUID tokenId, SecurityEvent event) {
-        return real.deletePersonal(userId, tokenId, event);
-      }
-
-      @Override
-      public boolean delete(UUID tokenId, SecurityEvent event) {
-        return real.delete(tokenId, event);
-      }
-
-      @Override
-      public void touch(UUID tokenId, Instant now, Instant notAfter) {
-        real.touch(tokenId, now, notAfter);
-      }
-    };
   }
 }

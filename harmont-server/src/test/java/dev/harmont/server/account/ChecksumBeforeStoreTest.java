@@ -9,10 +9,6 @@ import dev.harmont.server.testing.MutableClock;
 import dev.harmont.server.testing.TestDatabase;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,56 +71,5 @@ class ChecksumBeforeStoreTest {
     assertThatThrownBy(() -> accounts.authenticate("hm_" + "A".repeat(43)))
         .isInstanceOf(HarmontException.class);
     assertThat(tokens.lookups).hasValue(2);
-  }
-
-  /** The real store, counting hash lookups. */
-  private static final class CountingTokenStore implements TokenStore {
-    final AtomicInteger lookups = new AtomicInteger();
-    private final TokenStore real;
-
-    CountingTokenStore(TokenStore real) {
-      this.real = real;
-    }
-
-    @Override
-    public Optional<Authenticated> findByHash(String secretHash) {
-      lookups.incrementAndGet();
-      return real.findByHash(secretHash);
-    }
-
-    @Override
-    public boolean insert(ApiToken token, String hash, int max, SecurityEvent event) {
-      return real.insert(token, hash, max, event);
-    }
-
-    @Override
-    public List<ApiToken> listPersonal(UUID userId) {
-      return real.listPersonal(userId);
-    }
-
-    @Override
-    public Optional<KeyState> findPersonal(UUID userId, UUID tokenId) {
-      return real.findPersonal(userId, tokenId);
-    }
-
-    @Override
-    public boolean rotate(Rotation rotation, SecurityEvent event) {
-      return real.rotate(rotation, event);
-    }
-
-    @Override
-    public boolean deletePersonal(UUID userId, UUID tokenId, SecurityEvent event) {
-      return real.deletePersonal(userId, tokenId, event);
-    }
-
-    @Override
-    public boolean delete(UUID tokenId, SecurityEvent event) {
-      return real.delete(tokenId, event);
-    }
-
-    @Override
-    public void touch(UUID tokenId, Instant now, Instant notAfter) {
-      real.touch(tokenId, now, notAfter);
-    }
   }
 }
