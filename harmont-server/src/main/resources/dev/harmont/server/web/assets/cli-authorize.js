@@ -5,7 +5,7 @@
 // shown here instead, to be pasted into the CLI's hidden prompt.
 
 import { call } from './api.js';
-import { el, errorSlot, field, fill } from './dom.js';
+import { el, errorSlot, fill, secretBox } from './dom.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -162,34 +162,11 @@ export function cliAuthorizeView(user) {
 
 /** Paste mode: the one-time code in a read-only field with Copy. */
 function codeBox(code) {
-  const input = el('input', {
-    type: 'text',
-    class: 'mono',
-    readonly: true,
-    spellcheck: 'false',
-    autocomplete: 'off',
-  });
-  input.value = code;
-  const status = el('span', { class: 'status', role: 'status' });
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(input.value);
-      fill(status, 'Copied.');
-    } catch {
-      input.select();
-      fill(status, 'Press Ctrl+C (⌘C) to copy the selected code.');
-    }
-  }
-  return el(
-    'div',
-    { class: 'new-key' },
-    field('One-time code', input),
-    el('div', { class: 'actions' }, el('button', { type: 'button', onclick: copy }, 'Copy'), status),
-    el(
-      'p',
-      { class: 'warning' },
-      'Paste this code into the terminal where harmont is waiting. It works once, within 5 ' +
-        'minutes, and only for that terminal.',
-    ),
+  return secretBox(
+    'One-time code',
+    code,
+    'code',
+    'Paste this code into the terminal where harmont is waiting. It works once, within 5 ' +
+      'minutes, and only for that terminal.',
   );
 }

@@ -36,6 +36,39 @@ export function field(label, control, hint) {
   return el('div', { class: 'field' }, el('label', { for: control.id }, label), control, hintNode);
 }
 
+/**
+ * A secret shown once: a read-only field labelled `label` holding `value`, a Copy button (Clipboard
+ * API; where it is refused, the text is selected instead) and a warning. `what` names the value in
+ * the fallback hint ("key", "code").
+ */
+export function secretBox(label, value, what, warning) {
+  const input = el('input', {
+    type: 'text',
+    class: 'mono',
+    readonly: true,
+    spellcheck: 'false',
+    autocomplete: 'off',
+  });
+  input.value = value;
+  const status = el('span', { class: 'status', role: 'status' });
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(input.value);
+      fill(status, 'Copied.');
+    } catch {
+      input.select();
+      fill(status, `Press Ctrl+C (⌘C) to copy the selected ${what}.`);
+    }
+  }
+  return el(
+    'div',
+    { class: 'new-key' },
+    field(label, input),
+    el('div', { class: 'actions' }, el('button', { type: 'button', onclick: copy }, 'Copy'), status),
+    el('p', { class: 'warning' }, warning),
+  );
+}
+
 /** Only http(s) links: a doc_url can never become a javascript: URL. */
 export function safeHref(url) {
   try {

@@ -2,7 +2,7 @@
 // rotating one (the new secret shown once, the old one kept for a grace period) and revoking one.
 
 import { call } from './api.js';
-import { el, errorSlot, field, fill } from './dom.js';
+import { el, errorSlot, field, fill, secretBox } from './dom.js';
 import { timeCell } from './time.js';
 
 const DAY = 86_400_000;
@@ -215,23 +215,5 @@ function createForm(onCreated) {
 
 /** The secret, once: it lives only in this element and is gone after a reload. */
 function newKey(token) {
-  const input = el('input', { type: 'text', class: 'mono', readonly: true, spellcheck: 'false', autocomplete: 'off' });
-  input.value = token;
-  const status = el('span', { class: 'status', role: 'status' });
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(input.value);
-      fill(status, 'Copied.');
-    } catch {
-      input.select();
-      fill(status, 'Press Ctrl+C (⌘C) to copy the selected key.');
-    }
-  }
-  return el(
-    'div',
-    { class: 'new-key' },
-    field('New API key', input),
-    el('div', { class: 'actions' }, el('button', { type: 'button', onclick: copy }, 'Copy'), status),
-    el('p', { class: 'warning' }, 'Copy this key now: it will not be shown again.'),
-  );
+  return secretBox('New API key', token, 'key', 'Copy this key now: it will not be shown again.');
 }
