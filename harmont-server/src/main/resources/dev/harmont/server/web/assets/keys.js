@@ -40,7 +40,7 @@ export function keysPanel() {
     const tr = el(
       'tr',
       {},
-      el('td', { 'data-label': 'Key', class: 'mono' }, hinted(key.hint)),
+      el('td', { 'data-label': 'Key', class: 'mono key-hint' }, hinted(key.hint)),
       el(
         'td',
         { 'data-label': 'Description' },
