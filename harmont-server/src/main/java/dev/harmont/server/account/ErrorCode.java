@@ -222,7 +222,7 @@ public enum ErrorCode {
           + " the code is to be shown and pasted instead."),
   // Methods are case-sensitive; a token that names no method is not implemented (RFC 9110 §9.1).
   METHOD_NOT_IMPLEMENTED(
-      501,
+      405,
       "invalid_request",
       "This server does not implement this method.",
       "Use one of the methods the API reference lists for the path (GET, POST, PATCH, DELETE),"

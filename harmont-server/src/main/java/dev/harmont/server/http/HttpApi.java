@@ -29,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The route table: every endpoint, which handler serves it and whether it needs a bearer token.
- * Matching (on the raw path, methods case-sensitive) and the 404/405/501 answers are {@link
- * Routes}'; every error leaves in the same envelope.
+ * Matching (on the raw path, methods case-sensitive) and the 404/405 answers are {@link Routes}';
+ * every error leaves in the same envelope.
  */
 public final class HttpApi {
   /** Our OpenAPI document, a superset of the upstream contract. */

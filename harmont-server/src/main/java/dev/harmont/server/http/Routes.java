@@ -30,12 +30,15 @@ import java.util.Set;
  *
  * <p>Then the method, case-sensitively (RFC 9110 §9.1): a known path with a method it does not
  * have, or a method spelt in another case ({@code get}), is 405 with {@code Allow}; a method token
- * this server does not know at all is 501 {@code method_not_implemented}, on any path. As in
- * Helidon, matrix parameters ({@code ;x=1}) are not part of a segment and empty segments between
- * two slashes are skipped.
+ * this server does not know at all is 405 {@code method_not_implemented}, on any path (RFC 9110
+ * allows 501, but a client's bad input is always a 4xx here). As in Helidon, matrix parameters
+ * ({@code ;x=1}) are not part of a segment and empty segments between two slashes are skipped.
  */
 final class Routes implements Handler {
-  /** RFC 9110's methods and PATCH (RFC 5789): the ones answered 405, not 501, where not served. */
+  /**
+   * RFC 9110's methods and PATCH (RFC 5789): the ones answered 405 method_not_allowed where not
+   * served.
+   */
   private static final Set<String> KNOWN_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 

@@ -293,7 +293,7 @@ class HostileInputPropertiesTest {
                     .header("Authorization", "Bearer " + attacker.token()),
             null);
     if (!known) {
-      assertThat(response.status()).isEqualTo(501);
+      assertThat(response.status()).isEqualTo(405);
       assertThat(response.code()).isEqualTo("method_not_implemented");
     } else if (separator.isPresent()) {
       assertThat(response.code()).isEqualTo("route_not_found");

@@ -137,9 +137,6 @@ public final class Api {
           .as("a 503 is an outage: %s", response.body())
           .isEqualTo("service_unavailable");
       assertThat(response.header("Retry-After")).as("Retry-After on a 503").isNotBlank();
-    } else if (response.status() == 501) {
-      // The one 5xx a client can cause: a method token this server does not know (RFC 9110).
-      assertThat(response.json().at("/error/code").asText()).isEqualTo("method_not_implemented");
     } else {
       assertThat(response.status()).as("never a 5xx here: %s", response.body()).isLessThan(500);
     }

@@ -66,16 +66,11 @@ public final class OpenApiValidator {
       if (method.equals("OPTIONS") && status == 204) {
         return problems;
       }
-      if (!List.of(400, 403, 404, 405, 413, 431, 501).contains(status)) {
+      if (!List.of(400, 403, 404, 405, 413, 431).contains(status)) {
         problems.add(method + " " + rawPath + " answered " + status + " but is not documented");
         return problems;
       }
-      response =
-          resolve(
-              document.at(
-                  status == 501
-                      ? "/components/responses/NotImplemented"
-                      : "/components/responses/NotFound"));
+      response = resolve(document.at("/components/responses/NotFound"));
     } else {
       response = operation.path("responses").get(Integer.toString(status));
       if (response == null) {
