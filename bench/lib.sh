@@ -85,19 +85,27 @@ pg_url() { echo "$PG_URL&currentSchema=$1"; }
 # seed DB_ARGS... -- SEED_ARGS... : runs dev.harmont.server.bench.Seed (AccountService, the same
 # validation and hashing as the API) with the jar's class path plus the server's test classes.
 seed() {
+  seed_from "$ROOT" "$@"
+}
+
+# seed_from CHECKOUT ARGS... : the seeder of another checkout (built), for data its server reads.
+seed_from() {
+  local root=$1
+  shift
   "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx1g \
-    -cp "$ROOT/harmont-server/target/test-classes:$ROOT/harmont-cli/target/libs/*" \
+    -cp "$root/harmont-server/target/test-classes:$root/harmont-cli/target/libs/*" \
     dev.harmont.server.bench.Seed "$@"
 }
 
 # start_server NAME ARGS... : starts `./harmont serve ARGS` (the launcher, so its JVM defaults
-# apply) on a free port; sets SERVER_PID, SERVER_PORT, SERVER_URL. The access log goes to a file.
+# apply; LAUNCHER names another checkout's) on a free port; sets SERVER_PID, SERVER_PORT,
+# SERVER_URL. The access log goes to a file.
 start_server() {
   local name=$1
   shift
   SERVER_PORT=$(free_port)
   SERVER_URL="http://127.0.0.1:$SERVER_PORT"
-  "$ROOT/harmont" serve --port "$SERVER_PORT" "$@" >"$WORK/$name.out" 2>>"$WORK/$name.err" &
+  "${LAUNCHER:-$ROOT/harmont}" serve --port "$SERVER_PORT" "$@" >"$WORK/$name.out" 2>>"$WORK/$name.err" &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   local i
@@ -111,6 +119,28 @@ start_server() {
   log "server $name did not start:"
   tail -n 20 "$WORK/$name.err" >&2
   return 1
+}
+
+# The launcher's AOT cache (JDK 25+) exists from the third `serve` with the same JVM options; before
+# that a server runs in recording mode, and the second start builds the cache in the background
+# (a JVM competing for the CPU). prime_aot [CHECKOUT] makes those two starts on scratch data and
+# waits for the cache, so what is measured is what a deployed server runs. A no-op when the cache
+# is there or the JDK has none (older JDKs keep their CDS archive up to date by themselves).
+prime_aot() {
+  local root=${1:-$ROOT}
+  local aot="$root/harmont-cli/target/harmont-serve.aot" i n data
+  [ "$(harmont_java_major "$JAVA_HOME")" -ge 25 ] || return 0
+  data=$(mktemp -d "$WORK/aot-prime.XXXXXX")
+  for n in 1 2 3; do
+    LAUNCHER="$root/harmont" start_server "aot-prime-$n" --data-dir "$data" >/dev/null
+    stop_server "$SERVER_PID"
+    for i in $(seq 1 600); do
+      [ -d "$aot.lock" ] || break
+      sleep 0.1
+    done
+    [ -s "$aot" ] && [ ! -d "$aot.lock" ] && return 0
+  done
+  log "the AOT cache was not made; measuring without it"
 }
 
 stop_server() {

@@ -10,7 +10,9 @@
 #
 # Knobs besides lib.sh's: BENCH_SERVER_ARGS (extra `serve` flags), HARMONT_JAVA_OPTS (JVM flags,
 # e.g. -Xlog:safepoint*:file=/tmp/sp.log or -XX:StartFlightRecording=...), BENCH_SAME_SESSION=1
-# (start the server from this shell instead, to show the difference autogroups make).
+# (start the server from this shell instead, to show the difference autogroups make),
+# BENCH_BASELINE=DIR (another built checkout, e.g. a `git worktree` of the commit before a change:
+# its server runs beside this one and is measured in the same rounds, so a before/after is one run).
 BENCH_DURATION=${BENCH_DURATION:-8s}
 . "$(dirname "$0")/lib.sh"
 need_wrk
@@ -58,24 +60,40 @@ med() { # LABEL COLUMN(2=rps 3=p50 4=p99 5=p99.9 6=max)
     awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'
 }
 
-# The server, seeded with one user, in its own session.
-data="$WORK/data"
-mkdir -p "$data"
-seed --data-dir "$data" --users 1 --tokens-out "$WORK/key" 2>"$WORK/seed.log"
-key=$(head -n 1 "$WORK/key")
-SERVER_PORT=$(free_port)
-SERVER_URL="http://127.0.0.1:$SERVER_PORT"
-launcher=(setsid "$ROOT/harmont")
-[ -n "${BENCH_SAME_SESSION:-}" ] && launcher=("$ROOT/harmont")
-# shellcheck disable=SC2086
-"${launcher[@]}" serve --port "$SERVER_PORT" --data-dir "$data" ${BENCH_SERVER_ARGS:-} \
-  >"$WORK/server.out" 2>>"$WORK/server.err" &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-for _ in $(seq 1 300); do
-  curl -fs -o /dev/null "$SERVER_URL/healthz" && break
-  sleep 0.1
-done
+# bench_server CHECKOUT NAME : that checkout's server, seeded with one user, in its own session;
+# sets SERVER_PID, SERVER_URL and KEY.
+bench_server() {
+  local root=$1 name=$2 data="$WORK/$2-data" launcher
+  prime_aot "$root"
+  mkdir -p "$data"
+  seed_from "$root" --data-dir "$data" --users 1 --tokens-out "$WORK/$name.key" 2>"$WORK/$name.seed.log"
+  KEY=$(head -n 1 "$WORK/$name.key")
+  SERVER_PORT=$(free_port)
+  SERVER_URL="http://127.0.0.1:$SERVER_PORT"
+  launcher=(setsid "$root/harmont")
+  [ -n "${BENCH_SAME_SESSION:-}" ] && launcher=("$root/harmont")
+  # shellcheck disable=SC2086
+  "${launcher[@]}" serve --port "$SERVER_PORT" --data-dir "$data" ${BENCH_SERVER_ARGS:-} \
+    >"$WORK/$name.out" 2>>"$WORK/$name.err" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "$SERVER_URL/healthz" && return 0
+    sleep 0.1
+  done
+  log "$name did not start:"
+  tail -n 20 "$WORK/$name.err" >&2
+  return 1
+}
+
+# BENCH_BASELINE: another checkout (built: mvn -DskipTests -pl harmont-cli -am package), e.g. a
+# `git worktree` of the commit before a change, measured in the same run, round for round.
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  bench_server "$(cd "$BENCH_BASELINE" && pwd)" base
+  BASE_PID=$SERVER_PID BASE_URL=$SERVER_URL BASE_KEY=$KEY
+fi
+bench_server "$ROOT" server
+key=$KEY
 body=$(curl -fs -H "Authorization: Bearer $key" "$SERVER_URL/api/v0/user")
 
 # nginx answering the same body, static, in its own session.
@@ -116,21 +134,37 @@ auth=(-H "Authorization: Bearer $key")
 DURATION=${BENCH_WARMUP:-10s} measure warmup "http://127.0.0.1:$NGINX_PORT/user.json" >/dev/null
 DURATION=${BENCH_WARMUP:-10s} measure warmup "$SERVER_URL/api/v0/user" "${auth[@]}" >/dev/null
 DURATION=${BENCH_WARMUP:-10s} measure warmup "$SERVER_URL/healthz" >/dev/null
+labels=(nginx user healthz)
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  labels+=(base_user base_healthz)
+  base_auth=(-H "Authorization: Bearer $BASE_KEY")
+  DURATION=${BENCH_WARMUP:-10s} measure warmup "$BASE_URL/api/v0/user" "${base_auth[@]}" >/dev/null
+  DURATION=${BENCH_WARMUP:-10s} measure warmup "$BASE_URL/healthz" >/dev/null
+fi
 echo "label rps p50_ms p99_ms p99.9_ms max_ms errors"
 for _ in $(seq 1 "$ROUNDS"); do
   trim_logs
   measure nginx "http://127.0.0.1:$NGINX_PORT/user.json"
+  if [ -n "${BENCH_BASELINE:-}" ]; then
+    measure base_user "$BASE_URL/api/v0/user" "${base_auth[@]}"
+  fi
   measure user "$SERVER_URL/api/v0/user" "${auth[@]}"
+  if [ -n "${BENCH_BASELINE:-}" ]; then
+    measure base_healthz "$BASE_URL/healthz"
+  fi
   measure healthz "$SERVER_URL/healthz"
 done
 rss=$(rss_mb "$SERVER_PID")
 echo
-printf '%-8s %10s %8s %8s %9s %8s\n' median rps p50_ms p99_ms p99.9_ms max_ms
-for l in nginx user healthz; do
-  printf '%-8s %10s %8s %8s %9s %8s\n' "$l" "$(med $l 2)" "$(med $l 3)" "$(med $l 4)" "$(med $l 5)" "$(med $l 6)"
+printf '%-12s %10s %8s %8s %9s %8s\n' median rps p50_ms p99_ms p99.9_ms max_ms
+for l in "${labels[@]}"; do
+  printf '%-12s %10s %8s %8s %9s %8s\n' "$l" "$(med "$l" 2)" "$(med "$l" 3)" "$(med "$l" 4)" "$(med "$l" 5)" "$(med "$l" 6)"
 done
 echo
 echo "throughput user/nginx: $(ratio "$(med user 2)" "$(med nginx 2)")   (target >= 0.5)"
 echo "p99 user/nginx:        $(ratio "$(med user 4)" "$(med nginx 4)")   (target <= 2)"
 echo "p99 healthz/nginx:     $(ratio "$(med healthz 4)" "$(med nginx 4)")"
 echo "server RSS after the runs: $rss MB (target <= 256)"
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  echo "baseline: throughput user/nginx $(ratio "$(med base_user 2)" "$(med nginx 2)"), p99 user/nginx $(ratio "$(med base_user 4)" "$(med nginx 4)"), p99 healthz/nginx $(ratio "$(med base_healthz 4)" "$(med nginx 4)"), RSS $(rss_mb "$BASE_PID") MB"
+fi
