@@ -40,12 +40,10 @@ public final class Main {
     }
     String level = server ? "INFO" : "WARNING";
     String config =
-        "handlers=java.util.logging.ConsoleHandler\n"
+        "handlers=dev.harmont.server.observe.ConsoleLog\n"
             + ".level="
             + level
             + "\n"
-            + "java.util.logging.ConsoleHandler.level=ALL\n"
-            + "java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n\n"
             + "io.helidon.common.features.level=WARNING\n"
             + "com.zaxxer.hikari.level=WARNING\n"
             + "org.flywaydb.level=WARNING\n";

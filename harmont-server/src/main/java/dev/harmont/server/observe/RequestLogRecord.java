@@ -14,6 +14,9 @@ import java.util.logging.LogRecord;
 public final class RequestLogRecord extends LogRecord {
   @Serial private static final long serialVersionUID = 1L;
 
+  /** The logger of the access log: one line per answered request. */
+  public static final String ACCESS_LOGGER = "dev.harmont.access";
+
   /**
    * What an access line says: never headers, bodies or query strings.
    *
