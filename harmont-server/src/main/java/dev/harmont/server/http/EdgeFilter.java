@@ -4,6 +4,7 @@ import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -18,6 +19,12 @@ import io.helidon.webserver.http.ServerResponse;
  * headers, bodies or query strings, which could hold credentials).
  */
 final class EdgeFilter implements Filter {
+  // Made once: a constant header is not built and encoded again for every response.
+  private static final Header NOSNIFF =
+      HeaderValues.createCached(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+  private static final Header NO_STORE =
+      HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+
   private final int maxHeaderBytes;
   private final RequestMetrics metrics;
 
@@ -97,17 +104,24 @@ final class EdgeFilter implements Filter {
   private static long headerBytes(RoutingRequest req) {
     long total = 0;
     for (Header header : req.headers()) {
-      total += header.name().length() + header.values().length() + 4;
+      total += header.name().length() + 4;
+      if (header.valueCount() == 1) {
+        total += header.get().length();
+      } else {
+        for (String value : header.allValues()) {
+          total += value.length() + 1; // and the comma that joins it to the next
+        }
+      }
     }
     return total;
   }
 
   static void applyHeaders(ServerResponse res, RequestId requestId, String path) {
     res.header(RequestId.HEADER, requestId.value());
-    res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+    res.header(NOSNIFF);
     if (path.startsWith("/api/")) {
       // Responses may carry a one-time secret or personal data: no cache may keep them.
-      res.header(HeaderNames.CACHE_CONTROL, "no-store");
+      res.header(NO_STORE);
     }
   }
 }
