@@ -36,7 +36,9 @@ final class CorsFilter implements Filter {
       chain.proceed();
       return;
     }
-    boolean allowed = origins.contains("*") || origins.contains(origin);
+    // Echoed in a response header: only an origin of visible ASCII ever is (the server does not
+    // re-check response headers, see HarmontServer).
+    boolean allowed = isVisibleAscii(origin) && (origins.contains("*") || origins.contains(origin));
     boolean preflight =
         req.prologue().method() == Method.OPTIONS && req.headers().contains(REQUEST_METHOD);
     if (!allowed) {
@@ -60,5 +62,18 @@ final class CorsFilter implements Filter {
       return;
     }
     chain.proceed();
+  }
+
+  private static boolean isVisibleAscii(String value) {
+    if (value.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c <= ' ' || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

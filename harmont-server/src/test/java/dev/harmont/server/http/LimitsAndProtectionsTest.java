@@ -238,6 +238,61 @@ class LimitsAndProtectionsTest extends ServerSuite {
     assertThat(get.header("Access-Control-Allow-Credentials")).isNull();
   }
 
+  @Test
+  void anOriginThatIsNotVisibleAsciiIsNeverEchoedEvenWhenEveryOriginIsAllowed() throws IOException {
+    restartWith(c -> c.withCorsOrigins(List.of("*")));
+    TestUser user = newUser();
+    assertThat(
+            getUserFrom("https://app.example.org", user.token())
+                .header("Access-Control-Allow-Origin"))
+        .isEqualTo("https://app.example.org");
+
+    for (String origin :
+        List.of(
+            "https://a\u0001b.example",
+            "https://a b.example",
+            "https://\u00e9.example",
+            "x\u007f")) {
+      String answer = rawGetUser(origin, user.token());
+      assertThat(answer).as(origin).doesNotStartWith("HTTP/1.1 5");
+      String head = answer.strip();
+      assertThat(head).as(origin).doesNotContainIgnoringCase("Access-Control-Allow-Origin");
+      assertThat(head.chars().filter(ch -> ch != '\r' && ch != '\n' && (ch < ' ' || ch >= 0x7f)))
+          .as("only visible ASCII in the answer's headers")
+          .isEmpty();
+    }
+  }
+
+  /**
+   * GET /api/v0/user with an Origin the JDK client would refuse to send; the answer's status line
+   * and headers as text.
+   */
+  private String rawGetUser(String origin, String token) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", server.baseUri().getPort()), 5000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /api/v0/user HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\nOrigin: "
+                  + origin
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        head.append((char) b);
+      }
+      return head.toString();
+    }
+  }
+
   private Response preflight(String origin) {
     return api.send(
         api.request("/api/v0/user")
