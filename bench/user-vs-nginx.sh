@@ -12,7 +12,8 @@
 # e.g. -Xlog:safepoint*:file=/tmp/sp.log or -XX:StartFlightRecording=...), BENCH_SAME_SESSION=1
 # (start the server from this shell instead, to show the difference autogroups make),
 # BENCH_BASELINE=DIR (another built checkout, e.g. a `git worktree` of the commit before a change:
-# its server runs beside this one and is measured in the same rounds, so a before/after is one run).
+# its server runs beside this one and is measured in the same rounds, so a before/after is one run;
+# BENCH_BASELINE_JAVA_OPTS replaces HARMONT_JAVA_OPTS for it).
 BENCH_DURATION=${BENCH_DURATION:-8s}
 . "$(dirname "$0")/lib.sh"
 need_wrk
@@ -89,7 +90,7 @@ bench_server() {
 # BENCH_BASELINE: another checkout (built: mvn -DskipTests -pl harmont-cli -am package), e.g. a
 # `git worktree` of the commit before a change, measured in the same run, round for round.
 if [ -n "${BENCH_BASELINE:-}" ]; then
-  bench_server "$(cd "$BENCH_BASELINE" && pwd)" base
+  HARMONT_JAVA_OPTS=${BENCH_BASELINE_JAVA_OPTS:-${HARMONT_JAVA_OPTS:-}} bench_server "$(cd "$BENCH_BASELINE" && pwd)" base
   BASE_PID=$SERVER_PID BASE_URL=$SERVER_URL BASE_KEY=$KEY
 fi
 bench_server "$ROOT" server
