@@ -3,6 +3,7 @@ package dev.harmont.server.observe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -46,12 +47,14 @@ public final class ConsoleLog extends Handler {
   private final OutputStream out;
   private final long flushNanos;
   private final Charset charset;
-  // A lock rather than a monitor: a virtual thread that finds a monitor taken is resumed through
-  // the JDK's unblocker thread, one more thread to wake per contended append.
-  private final ReentrantLock bufferLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Thread writer;
-  private final StringBuilder pending = new StringBuilder(BATCH_CHARS * 2);
+  // Lock-free: request threads on different carriers append at once without ever parking (a
+  // contended lock would unmount the virtual thread, a monitor would also wake the JDK's unblocker
+  // thread). The count is taken before a line is queued, so it may briefly exceed what the queue
+  // holds, never fall short of it.
+  private final ConcurrentLinkedQueue<String> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicLong pendingChars = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closed;
   // True while the writer sleeps until a line arrives; under load it never does, and an append
@@ -107,21 +110,16 @@ public final class ConsoleLog extends Handler {
 
   /** Appends an access line; wakes the writer when a batch is full, or when it sleeps idle. */
   private void buffer(String line) {
-    int before;
-    int after;
-    bufferLock.lock();
-    try {
-      before = pending.length();
-      if (before + line.length() > MAX_PENDING_CHARS) {
-        dropped.incrementAndGet();
-        DROPPED_TOTAL.incrementAndGet();
-        return;
-      }
-      pending.append(line);
-      after = pending.length();
-    } finally {
-      bufferLock.unlock();
+    int length = line.length();
+    long after = pendingChars.addAndGet(length);
+    if (after > MAX_PENDING_CHARS) {
+      pendingChars.addAndGet(-length);
+      dropped.incrementAndGet();
+      DROPPED_TOTAL.incrementAndGet();
+      return;
     }
+    pending.add(line);
+    long before = after - length;
     if ((before == 0 && idle) || (before < BATCH_CHARS && after >= BATCH_CHARS)) {
       LockSupport.unpark(writer);
     }
@@ -131,15 +129,7 @@ public final class ConsoleLog extends Handler {
   private void write(String line) {
     writeLock.lock();
     try {
-      String text;
-      bufferLock.lock();
-      try {
-        text = pending.isEmpty() ? line : pending.append(line).toString();
-        pending.setLength(0);
-      } finally {
-        bufferLock.unlock();
-      }
-      writeOut(text);
+      writeOut(takePending(line));
     } finally {
       writeLock.unlock();
     }
@@ -149,7 +139,7 @@ public final class ConsoleLog extends Handler {
   public void flush() {
     writeLock.lock();
     try {
-      writeOut(takePending());
+      writeOut(takePending(""));
     } finally {
       writeLock.unlock();
     }
@@ -162,24 +152,20 @@ public final class ConsoleLog extends Handler {
     flush();
   }
 
-  private String takePending() {
-    bufferLock.lock();
-    try {
-      String text = pending.toString();
-      pending.setLength(0);
-      return text;
-    } finally {
-      bufferLock.unlock();
+  /** The queued access lines, then {@code line}; called holding the write lock. */
+  private String takePending(String line) {
+    if (pendingChars.get() == 0) {
+      return line;
     }
-  }
-
-  private int pendingChars() {
-    bufferLock.lock();
-    try {
-      return pending.length();
-    } finally {
-      bufferLock.unlock();
+    StringBuilder text =
+        new StringBuilder((int) Math.min(pendingChars.get(), MAX_PENDING_CHARS) + line.length());
+    long taken = 0;
+    for (String queued = pending.poll(); queued != null; queued = pending.poll()) {
+      text.append(queued);
+      taken += queued.length();
     }
+    pendingChars.addAndGet(-taken);
+    return text.append(line).toString();
   }
 
   private void writeOut(String text) {
@@ -201,9 +187,9 @@ public final class ConsoleLog extends Handler {
    */
   private void writeBatches() {
     while (!closed) {
-      if (pendingChars() == 0 && dropped.get() <= reportedDrops) {
+      if (pendingChars.get() == 0 && dropped.get() <= reportedDrops) {
         idle = true;
-        if (pendingChars() == 0 && !closed) {
+        if (pendingChars.get() == 0 && !closed) {
           LockSupport.park(this); // until the next line arrives
         }
         idle = false;
