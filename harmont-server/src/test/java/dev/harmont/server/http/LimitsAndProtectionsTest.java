@@ -263,36 +263,6 @@ class LimitsAndProtectionsTest extends ServerSuite {
     }
   }
 
-  /**
-   * GET /api/v0/user with an Origin the JDK client would refuse to send; the answer's status line
-   * and headers as text.
-   */
-  private String rawGetUser(String origin, String token) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", server.baseUri().getPort()), 5000);
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET /api/v0/user HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                  + token
-                  + "\r\nOrigin: "
-                  + origin
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          break;
-        }
-        head.append((char) b);
-      }
-      return head.toString();
-    }
-  }
-
   private Response preflight(String origin) {
     return api.send(
         api.request("/api/v0/user")
@@ -311,22 +281,51 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   /** A request from another loopback address (the JDK client cannot pick its source address). */
   private int statusFrom(String sourceAddress, String path, String token) throws IOException {
+    String head =
+        rawHead(
+            sourceAddress,
+            "GET "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + token
+                + "\r\n");
+    return Integer.parseInt(head.substring(9, 12));
+  }
+
+  /** GET /api/v0/user with an Origin the JDK client would refuse to send; the answer's head. */
+  private String rawGetUser(String origin, String token) throws IOException {
+    return rawHead(
+        "127.0.0.1",
+        "GET /api/v0/user HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + token
+            + "\r\nOrigin: "
+            + origin
+            + "\r\n");
+  }
+
+  /**
+   * Sends {@code requestHead} (its header lines, each ending in CRLF; the empty line is added) from
+   * {@code sourceAddress} as ISO-8859-1 bytes, and returns the answer's status line and headers as
+   * text.
+   */
+  private String rawHead(String sourceAddress, String requestHead) throws IOException {
     try (Socket socket = new Socket()) {
       socket.bind(new InetSocketAddress(sourceAddress, 0));
       socket.connect(new InetSocketAddress("127.0.0.1", server.baseUri().getPort()), 5000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET "
-                  + path
-                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                  + token
-                  + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      out.write((requestHead + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = socket.getInputStream();
-      String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
-      return Integer.parseInt(statusLine.substring(9, 12));
+      StringBuilder head = new StringBuilder();
+      while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        head.append((char) b);
+      }
+      return head.toString();
     }
   }
 
