@@ -5,9 +5,11 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
@@ -41,6 +43,11 @@ import java.util.function.Supplier;
  * routes a connection's requests one at a time on that connection's thread. When the bytes cannot
  * be found (never expected; a request line is at most the prologue limit), the method is taken as
  * sent, i.e. Helidon's behaviour.
+ *
+ * <p>Sitting there, it also ends a connection whose request said {@code Connection: close} once the
+ * answer is out (RFC 9112 §9.6): Helidon 4.5 answers such a request with {@code Connection: close}
+ * and then waits for a next request on it until its idle timeout, so a client reading the answer to
+ * the end of the stream hangs.
  */
 final class MethodCase {
   private static final ThreadLocal<Boolean> SENT_AS_NAMED = new ThreadLocal<>();
@@ -64,6 +71,7 @@ final class MethodCase {
         Http1Config.builder()
             .from(config)
             .receiveListeners(List.of(new Listener(configured)))
+            .sendListeners(List.of(new SendListener(config.compositeSendListener())))
             .build();
     return new Selector(
         Http1ConnectionSelector.builder().config(checked).build(), config.maxPrologueLength());
@@ -82,11 +90,47 @@ final class MethodCase {
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
       configured.headers(ctx, headers);
+      if (ctx instanceof Recording recording) {
+        recording.closeRequested = headers.containsToken(HeaderValues.CONNECTION_CLOSE);
+        recording.answered = false;
+      }
     }
 
     @Override
     public void status(ConnectionContext ctx, Status status) {
       configured.status(ctx, status);
+    }
+
+    @Override
+    public void data(ConnectionContext ctx, BufferData data) {
+      configured.data(ctx, data);
+    }
+
+    @Override
+    public void data(ConnectionContext ctx, byte[] bytes, int offset, int length) {
+      configured.data(ctx, bytes, offset, length);
+    }
+  }
+
+  /** Notes when a final answer goes out, then does what the configured listener does. */
+  private record SendListener(Http1ConnectionListener configured)
+      implements Http1ConnectionListener {
+    @Override
+    public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+      configured.prologue(ctx, prologue);
+    }
+
+    @Override
+    public void headers(ConnectionContext ctx, Headers headers) {
+      configured.headers(ctx, headers);
+    }
+
+    @Override
+    public void status(ConnectionContext ctx, Status status) {
+      configured.status(ctx, status);
+      if (ctx instanceof Recording recording && status.code() >= 200) {
+        recording.answered = true; // not for 100 Continue: the body is still to be read
+      }
     }
 
     @Override
@@ -134,6 +178,10 @@ final class MethodCase {
     private final ArrayDeque<byte[]> recent = new ArrayDeque<>();
     private byte[] leftover;
     private long retained;
+    // The request being answered said `Connection: close`; its final answer has been written.
+    // Both are set on the connection's own thread, by the listeners.
+    private boolean closeRequested;
+    private boolean answered;
 
     Recording(ConnectionContext ctx, int maxPrologueLength) {
       this.ctx = ctx;
@@ -147,6 +195,10 @@ final class MethodCase {
 
     @Override
     public byte[] get() {
+      if (closeRequested && answered) {
+        // The next read would wait for a request the client said it would not send.
+        throw new CloseConnectionException("the client asked to close the connection");
+      }
       byte[] chunk;
       if (leftover != null) {
         chunk = leftover;
