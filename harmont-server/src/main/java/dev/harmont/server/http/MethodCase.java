@@ -64,21 +64,25 @@ final class MethodCase {
    * it wins over the default one.
    */
   static ServerConnectionSelector selector(Http1Config config) {
-    // The only receive listener, wrapping the configured ones: Helidon 4.5 combines several
-    // listeners into one that forwards neither prologue nor headers to them.
-    Http1ConnectionListener configured = config.compositeReceiveListener();
+    // The only receive and send listeners, wrapping the configured ones: Helidon 4.5 combines
+    // several listeners into one that forwards neither prologue nor headers to them.
     Http1Config checked =
         Http1Config.builder()
             .from(config)
-            .receiveListeners(List.of(new Listener(configured)))
-            .sendListeners(List.of(new SendListener(config.compositeSendListener())))
+            .receiveListeners(List.of(new Listener(config.compositeReceiveListener(), false)))
+            .sendListeners(List.of(new Listener(config.compositeSendListener(), true)))
             .build();
     return new Selector(
         Http1ConnectionSelector.builder().config(checked).build(), config.maxPrologueLength());
   }
 
-  /** Records how the method was spelt, then does what the configured listener does. */
-  private record Listener(Http1ConnectionListener configured) implements Http1ConnectionListener {
+  /**
+   * On the way in, records how the method was spelt and whether the request said {@code Connection:
+   * close}; on the way out, that its final answer went; in both, does what the configured listener
+   * does.
+   */
+  private record Listener(Http1ConnectionListener configured, boolean outgoing)
+      implements Http1ConnectionListener {
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
       configured.prologue(ctx, prologue);
@@ -90,39 +94,10 @@ final class MethodCase {
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
       configured.headers(ctx, headers);
-      if (ctx instanceof Recording recording) {
+      if (!outgoing && ctx instanceof Recording recording) {
         recording.closeRequested = headers.containsToken(HeaderValues.CONNECTION_CLOSE);
         recording.answered = false;
       }
-    }
-
-    @Override
-    public void status(ConnectionContext ctx, Status status) {
-      configured.status(ctx, status);
-    }
-
-    @Override
-    public void data(ConnectionContext ctx, BufferData data) {
-      configured.data(ctx, data);
-    }
-
-    @Override
-    public void data(ConnectionContext ctx, byte[] bytes, int offset, int length) {
-      configured.data(ctx, bytes, offset, length);
-    }
-  }
-
-  /** Notes when a final answer goes out, then does what the configured listener does. */
-  private record SendListener(Http1ConnectionListener configured)
-      implements Http1ConnectionListener {
-    @Override
-    public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-      configured.prologue(ctx, prologue);
-    }
-
-    @Override
-    public void headers(ConnectionContext ctx, Headers headers) {
-      configured.headers(ctx, headers);
     }
 
     @Override
