@@ -121,14 +121,36 @@ final class MethodCase {
 
   private record Selector(Http1ConnectionSelector delegate, int maxPrologueLength)
       implements ServerConnectionSelector {
+    private static final String HTTP_1_0 = " HTTP/1.0\r";
+
     @Override
     public int bytesToIdentifyConnection() {
       return delegate.bytesToIdentifyConnection();
     }
 
+    /**
+     * Helidon's, and also an HTTP/1.0 request line: Helidon's HTTP/1.1 connection then parses it
+     * and answers that only HTTP/1.1 is spoken (a 400 envelope, see Errors), where Helidon alone
+     * would close the connection without a word.
+     */
     @Override
     public Support supports(BufferData request) {
+      int newline = request.indexOf((byte) '\n');
+      if (newline > HTTP_1_0.length() && endsWith(request, newline, HTTP_1_0)) {
+        return Support.SUPPORTED;
+      }
       return delegate.supports(request);
+    }
+
+    /** Whether the bytes just before {@code end} are {@code suffix}, read without consuming. */
+    private static boolean endsWith(BufferData data, int end, String suffix) {
+      int start = end - suffix.length();
+      for (int i = 0; i < suffix.length(); i++) {
+        if (data.get(start + i) != suffix.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override

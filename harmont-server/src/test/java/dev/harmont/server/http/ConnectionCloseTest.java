@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * RFC 9112 §9.6: once it has answered a request that says {@code Connection: close}, the server
  * closes the connection, whatever the answer, so a client that reads to the end of the stream gets
- * the answer and the end. Raw sockets: every read would fail after 10 s if the server kept the
- * connection open.
+ * the answer and the end; an HTTP/1.0 request gets a 400 that says so, then the end. Raw sockets:
+ * every read would fail after 10 s if the server kept the connection open.
  */
 class ConnectionCloseTest extends ServerSuite {
   private static final String TOKENS = "/api/v0/user/api-tokens";
@@ -39,6 +39,25 @@ class ConnectionCloseTest extends ServerSuite {
         .contains("\"token\":\"hm_");
     assertThat(untilClosed("POST " + TOKENS + " HTTP/1.1\r\n" + bearer + json + length("{"), "{"))
         .startsWith("HTTP/1.1 400 ");
+  }
+
+  @Test
+  void anHttp10RequestIsToldToUseHttp11AndTheConnectionEnds() throws IOException {
+    TestUser user = newUser();
+    for (String request :
+        new String[] {
+          "GET /healthz HTTP/1.0\r\n\r\n",
+          "GET /api/v0/user HTTP/1.0\r\nAuthorization: Bearer " + user.token() + "\r\n\r\n"
+        }) {
+      try (Socket socket = connect()) {
+        write(socket.getOutputStream(), request);
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer)
+            .startsWith("HTTP/1.1 400 ")
+            .contains("\"code\":\"bad_request\"")
+            .contains("speaks HTTP/1.1 only");
+      }
+    }
   }
 
   @Test
