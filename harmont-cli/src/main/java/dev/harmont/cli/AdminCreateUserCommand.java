@@ -33,7 +33,7 @@ final class AdminCreateUserCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Admin admin = Admin.open(database.settings(context.env()), keyLimits.accountLimits())) {
+    try (Admin admin = Admin.open(database.settings(context.env()), keyLimits.accountSettings())) {
       CreatedUser created = admin.createUser(email, name);
       context
           .err()

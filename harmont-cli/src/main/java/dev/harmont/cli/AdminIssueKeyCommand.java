@@ -36,7 +36,7 @@ final class AdminIssueKeyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Admin admin = Admin.open(database.settings(context.env()), keyLimits.accountLimits())) {
+    try (Admin admin = Admin.open(database.settings(context.env()), keyLimits.accountSettings())) {
       CreatedToken key = admin.issueKey(email, description, null);
       context.err().println("New API key " + key.token().id() + "; it is shown only once:");
       context.err().flush();

@@ -1,6 +1,6 @@
 package dev.harmont.cli;
 
-import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.admin.Admin;
 import java.time.Duration;
@@ -41,7 +41,7 @@ final class AdminIssueSessionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Duration ttl =
-        ttlHours == null ? AccountService.DEFAULT_SESSION_TTL : Duration.ofHours(ttlHours);
+        ttlHours == null ? AccountSettings.DEFAULT_SESSION_TTL : Duration.ofHours(ttlHours);
     if (ttl.isNegative() || ttl.isZero()) {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--ttl-hours must be at least 1");

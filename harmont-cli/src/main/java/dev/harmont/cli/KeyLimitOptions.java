@@ -1,6 +1,7 @@
 package dev.harmont.cli;
 
-import dev.harmont.server.account.AccountLimits;
+import dev.harmont.server.account.AccountSettings;
+import dev.harmont.server.account.AuthCacheSettings;
 import picocli.CommandLine.Option;
 
 /** The API-key limits; shared by {@code serve} and the admin commands that mint keys. */
@@ -23,7 +24,12 @@ final class KeyLimitOptions {
               + " ${DEFAULT-VALUE}).")
   int maxDescriptionLength;
 
-  AccountLimits accountLimits() {
-    return new AccountLimits(maxKeysPerUser, maxDescriptionLength);
+  AccountSettings accountSettings() {
+    return new AccountSettings(
+        maxKeysPerUser,
+        maxDescriptionLength,
+        AccountSettings.DEFAULT_SESSION_TTL,
+        AccountSettings.DEFAULT_EVENT_RETENTION,
+        AuthCacheSettings.OFF);
   }
 }

@@ -64,6 +64,18 @@ class AdminCommandsTest {
   }
 
   @Test
+  void issueSessionCannotMintASessionLongerThanTheDomainAllows() {
+    run("admin", "create-user", "--email", "ada@example.org", "--name", "Ada");
+
+    Run tooLong =
+        run("admin", "issue-session", "--email", "ada@example.org", "--ttl-hours", "87600");
+
+    assertThat(tooLong.exit()).isNotEqualTo(ExitCodes.OK);
+    assertThat(tooLong.out()).isEmpty();
+    assertThat(tooLong.err()).containsAnyOf("30 days", "30d");
+  }
+
+  @Test
   void issueKeyMintsAnotherWorkingKey() {
     run("admin", "create-user", "--email", "ada@example.org", "--name", "Ada");
 

@@ -1,9 +1,11 @@
 package dev.harmont.server;
 
 import dev.harmont.server.account.AccountService;
-import dev.harmont.server.account.AuthCacheSettings;
+import dev.harmont.server.account.AccountSettings;
+import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.AuthOutcome;
-import dev.harmont.server.account.CliGrants;
+import dev.harmont.server.account.Authenticator;
+import dev.harmont.server.account.SecurityLog;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.observe.AuthMetrics;
@@ -15,7 +17,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -34,8 +35,7 @@ public final class HarmontServer implements AutoCloseable {
   private static final String METRICS_SOCKET = "metrics";
 
   private final Database database;
-  private final AccountService accounts;
-  private final SignInLinks links;
+  private final Accounts accounts;
   private final WebServer web;
   private final URI baseUri;
 
@@ -47,8 +47,7 @@ public final class HarmontServer implements AutoCloseable {
 
   private HarmontServer(
       Database database,
-      AccountService accounts,
-      SignInLinks links,
+      Accounts accounts,
       WebServer web,
       URI baseUri,
       ExecutorService background,
@@ -61,7 +60,6 @@ public final class HarmontServer implements AutoCloseable {
     this.pruner = pruner;
     this.database = database;
     this.accounts = accounts;
-    this.links = links;
     this.web = web;
     this.baseUri = baseUri;
   }
@@ -91,48 +89,32 @@ public final class HarmontServer implements AutoCloseable {
     try {
       // Only PostgreSQL tells nodes about each other's changes; on SQLite entries live the short
       // TTL, the bound for a change made by an admin command in another process.
-      boolean notified = database.dialect() == Dialect.POSTGRESQL && config.authCache().notified();
-      AuthCacheSettings cache =
-          notified ? config.authCache() : config.authCache().withoutNotifications();
+      AccountSettings settings = accountSettings(config);
+      boolean notified =
+          database.dialect() == Dialect.POSTGRESQL && settings.authCache().notified();
+      if (!notified) {
+        settings = settings.withAuthCache(settings.authCache().withoutNotifications());
+      }
       // Off, no listener at all: not even the cost of a no-op call per authentication.
       AuthOutcome.Listener authOutcomes =
           metrics.enabled() ? new AuthMetrics(metrics.registry()) : AuthOutcome.Listener.NONE;
-      AccountService accounts =
-          new AccountService(
-              database.users(),
-              database.tokens(),
-              database.events(),
-              config.securityLog().retention(),
-              config.clock(),
-              new SecureRandom(),
-              config.limits().account(),
-              cache,
-              background,
-              authOutcomes);
+      Accounts accounts =
+          Accounts.open(database, settings, config.clock(), background, authOutcomes);
       if (notified) {
         listener =
             ChangeListener.start(
-                database, accounts.cacheInvalidations(), cache.ttl(), config.clock());
+                database,
+                accounts.authenticator().cacheInvalidations(),
+                settings.authCache().ttl(),
+                config.clock());
       }
       if (metrics.enabled()) {
-        AuthMetrics.bindCache(metrics.registry(), accounts);
+        AuthMetrics.bindCache(metrics.registry(), accounts.authenticator());
       }
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
-      SignInLinks links =
-          new SignInLinks(database.signInLinks(), accounts, config.clock(), new SecureRandom());
-      CliGrants cliGrants =
-          new CliGrants(
-              database.cliGrants(), config.clock(), new SecureRandom(), config.limits().account());
       HttpApi api =
           new HttpApi(
-              accounts,
-              links,
-              cliGrants,
-              config,
-              docBase::get,
-              database::isReady,
-              metrics.registry(),
-              authOutcomes);
+              accounts, config, docBase::get, database::isReady, metrics.registry(), authOutcomes);
       Http1Config http1 =
           Http1Config.builder()
               .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
@@ -186,9 +168,9 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      Thread pruner = startPruning(accounts, config.securityLog().pruneInterval());
+      Thread pruner = startPruning(accounts.securityLog(), config.securityLog().pruneInterval());
       return new HarmontServer(
-          database, accounts, links, web, base, background, listener, metrics, pruner);
+          database, accounts, web, base, background, listener, metrics, pruner);
     } catch (RuntimeException e) {
       if (listener != null) {
         listener.close();
@@ -205,14 +187,14 @@ public final class HarmontServer implements AutoCloseable {
    * thread that ends with the executor. A failure (the database is down) is logged and retried at
    * the next interval; listing never shows expired events anyway.
    */
-  private static Thread startPruning(AccountService accounts, Duration interval) {
+  private static Thread startPruning(SecurityLog securityLog, Duration interval) {
     return Thread.ofVirtual()
         .name("harmont-event-pruning")
         .start(
             () -> {
               while (!Thread.currentThread().isInterrupted()) {
                 try {
-                  accounts.deleteExpiredEvents();
+                  securityLog.deleteExpiredEvents();
                 } catch (RuntimeException e) {
                   LOG.log(
                       System.Logger.Level.WARNING, "could not delete expired security events", e);
@@ -224,6 +206,15 @@ public final class HarmontServer implements AutoCloseable {
                 }
               }
             });
+  }
+
+  private static AccountSettings accountSettings(ServerConfig config) {
+    return new AccountSettings(
+        config.limits().maxLiveKeysPerUser(),
+        config.limits().maxDescriptionLength(),
+        config.sessionTtl(),
+        config.securityLog().retention(),
+        config.authCache());
   }
 
   private static long drainCap(int maxBodyBytes) {
@@ -243,12 +234,18 @@ public final class HarmontServer implements AutoCloseable {
     return baseUri;
   }
 
+  /** The account rules (profile, keys, sessions, operator actions). */
   public AccountService accounts() {
-    return accounts;
+    return accounts.service();
+  }
+
+  /** The hot path and its cache. */
+  public Authenticator authenticator() {
+    return accounts.authenticator();
   }
 
   public SignInLinks signInLinks() {
-    return links;
+    return accounts.signInLinks();
   }
 
   public Database database() {

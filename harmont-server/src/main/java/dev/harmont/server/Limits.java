@@ -1,6 +1,6 @@
 package dev.harmont.server;
 
-import dev.harmont.server.account.AccountLimits;
+import dev.harmont.server.account.AccountSettings;
 import java.time.Duration;
 
 /**
@@ -36,8 +36,8 @@ public record Limits(
           16 * 1024,
           32,
           64 * 1024,
-          AccountLimits.DEFAULTS.maxLiveKeysPerUser(),
-          AccountLimits.DEFAULTS.maxDescriptionLength(),
+          AccountSettings.DEFAULT_MAX_LIVE_KEYS_PER_USER,
+          AccountSettings.DEFAULT_MAX_DESCRIPTION_LENGTH,
           // A client that fails 60 times in a minute is guessing; scripts with a stale key stop
           // long before that.
           60,
@@ -117,10 +117,6 @@ public record Limits(
         maxDescriptionLength,
         limit,
         window);
-  }
-
-  public AccountLimits account() {
-    return new AccountLimits(maxLiveKeysPerUser, maxDescriptionLength);
   }
 
   private static void positive(String name, int value) {

@@ -62,8 +62,16 @@ public record AccountSettings(
     }
   }
 
+  /** The same settings with another authentication cache (off, or without notifications). */
+  public AccountSettings withAuthCache(AuthCacheSettings value) {
+    return new AccountSettings(
+        maxLiveKeysPerUser, maxDescriptionLength, sessionTtl, eventRetention, value);
+  }
+
   /** True for a session lifetime within {@link #MIN_SESSION_TTL}..{@link #MAX_SESSION_TTL}. */
   public static boolean isSessionTtl(Duration ttl) {
-    return ttl != null && ttl.compareTo(MIN_SESSION_TTL) >= 0 && ttl.compareTo(MAX_SESSION_TTL) <= 0;
+    return ttl != null
+        && ttl.compareTo(MIN_SESSION_TTL) >= 0
+        && ttl.compareTo(MAX_SESSION_TTL) <= 0;
   }
 }

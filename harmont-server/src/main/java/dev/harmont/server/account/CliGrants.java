@@ -2,11 +2,8 @@ package dev.harmont.server.account;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -30,22 +27,17 @@ public final class CliGrants {
   // so an operator can still see a recent failed attempt).
   static final Duration FORGET_AFTER = Duration.ofHours(1);
 
-  private static final int MAX_CODE_LENGTH = 512;
   private static final int MAX_REDIRECT_URI_LENGTH = 2048;
   private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
   private final CliGrantStore store;
-  private final Clock clock;
-  private final Secrets secrets;
-  private final Ids ids;
-  private final AccountLimits limits;
+  private final Mint mint;
+  private final AccountSettings settings;
 
-  public CliGrants(CliGrantStore store, Clock clock, SecureRandom random, AccountLimits limits) {
+  CliGrants(CliGrantStore store, Mint mint, AccountSettings settings) {
     this.store = store;
-    this.clock = clock;
-    this.secrets = new Secrets(random);
-    this.ids = new Ids(random);
-    this.limits = limits;
+    this.mint = mint;
+    this.settings = settings;
   }
 
   /**
@@ -71,10 +63,10 @@ public final class CliGrants {
     if (redirectUri != null && !isLoopbackRedirect(redirectUri)) {
       throw new HarmontException(ErrorCode.CLI_GRANT_REDIRECT_URI_INVALID);
     }
-    Instant now = now();
-    String code = secrets.mint(TokenKind.SESSION); // 32 random bytes, base64url, no prefix
+    Instant now = mint.now();
+    String code = mint.code();
     CliGrant grant =
-        new CliGrant(ids.next(now), who.user().id(), codeChallenge, clientName, now, now.plus(TTL));
+        new CliGrant(mint.id(now), who.user().id(), codeChallenge, clientName, now, now.plus(TTL));
     store.insert(grant, Secrets.hash(code), now.minus(FORGET_AFTER));
     return new CreatedCliGrant(code, grant.expiresAt());
   }
@@ -89,16 +81,12 @@ public final class CliGrants {
    *     maximum of live keys (the code then stays usable)
    */
   public CreatedToken exchange(String code, String codeVerifier, RequestContext context) {
-    if (code == null
-        || code.isEmpty()
-        || code.length() > MAX_CODE_LENGTH
-        || !AccountService.isToken68(code)
-        || !Pkce.isVerifier(codeVerifier)) {
+    if (!Secrets.isPresentable(code) || !Pkce.isVerifier(codeVerifier)) {
       throw new HarmontException(ErrorCode.CLI_GRANT_INVALID);
     }
-    Instant now = now();
-    String secret = secrets.mint(TokenKind.PERSONAL);
-    int max = limits.maxLiveKeysPerUser();
+    Instant now = mint.now();
+    String secret = mint.secret(TokenKind.PERSONAL);
+    int max = settings.maxLiveKeysPerUser();
     Optional<ApiToken> key;
     try {
       key =
@@ -107,35 +95,12 @@ public final class CliGrants {
               Pkce.s256(codeVerifier),
               now,
               (userId, clientName) ->
-                  new ApiToken(
-                      ids.next(now),
-                      userId,
-                      TokenKind.PERSONAL,
-                      clientName,
-                      Secrets.hint(secret),
-                      now,
-                      null,
-                      null,
-                      null),
+                  mint.token(secret, userId, TokenKind.PERSONAL, clientName, now, null),
               Secrets.hash(secret),
               max,
-              created ->
-                  SecurityEvent.of(
-                      ids.next(now),
-                      created.userId(),
-                      SecurityEventType.API_TOKEN_CREATED,
-                      now,
-                      context,
-                      created.id()));
+              created -> mint.createdEvent(created, context));
     } catch (HarmontException e) {
-      if (e.code() == ErrorCode.API_TOKEN_LIMIT_REACHED) {
-        throw new HarmontException(
-            ErrorCode.API_TOKEN_LIMIT_REACHED,
-            "You have reached the maximum of "
-                + max
-                + " live API keys. Revoke keys you no longer use, then authorize the CLI again.");
-      }
-      throw e;
+      throw e.code() == ErrorCode.API_TOKEN_LIMIT_REACHED ? Mint.keyLimitReached(max) : e;
     }
     return new CreatedToken(
         key.orElseThrow(() -> new HarmontException(ErrorCode.CLI_GRANT_INVALID)), secret);
@@ -168,7 +133,7 @@ public final class CliGrants {
   }
 
   private String clientName(String raw) {
-    int max = Math.min(MAX_CLIENT_NAME_CODE_POINTS, limits.maxDescriptionLength());
+    int max = Math.min(MAX_CLIENT_NAME_CODE_POINTS, settings.maxDescriptionLength());
     String name;
     try {
       name = Validation.description(raw, max).orElse(null);
@@ -181,9 +146,5 @@ public final class CliGrants {
           "Field `client_name` must be 1 to " + max + " characters without control characters.");
     }
     return name;
-  }
-
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

@@ -156,6 +156,12 @@ public enum ErrorCode {
           + " sign-in link.",
       "Send a personal API key as the bearer token. A session is never extended: it ends at its"
           + " `expires_at`, so a stolen session token cannot be kept alive."),
+  SESSION_TTL_INVALID(
+      422,
+      "invalid_request",
+      "A session must last from 1 minute to 30 days.",
+      "Ask for a session lifetime from 1 minute to 30 days (the server's --session-ttl and"
+          + " `harmont admin issue-session --ttl-hours` both keep within these bounds)."),
   // Key lifecycle: rotation and the security log (issue 14).
   API_TOKEN_GRACE_PERIOD_INVALID(
       422,

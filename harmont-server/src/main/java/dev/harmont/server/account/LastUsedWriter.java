@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes {@code last_used_at} off the request path, at most once per {@link
- * AccountService#LAST_USED_INTERVAL} per key on this node; the conditional UPDATE keeps it at most
+ * Authenticator#LAST_USED_INTERVAL} per key on this node; the conditional UPDATE keeps it at most
  * once per interval across nodes too. A failed write is logged and dropped: it never fails a
  * request.
  */
@@ -29,14 +29,14 @@ final class LastUsedWriter {
     this.recentlyWritten =
         Caffeine.newBuilder()
             .maximumSize(1_000_000)
-            .expireAfterWrite(AccountService.LAST_USED_INTERVAL.toNanos(), TimeUnit.NANOSECONDS)
+            .expireAfterWrite(Authenticator.LAST_USED_INTERVAL.toNanos(), TimeUnit.NANOSECONDS)
             .ticker(ClockTicker.of(clock))
             .build();
   }
 
   /** Records a use of {@code token} at {@code now} if its last recorded use is old enough. */
   void used(ApiToken token, Instant now) {
-    Instant notAfter = now.minus(AccountService.LAST_USED_INTERVAL);
+    Instant notAfter = now.minus(Authenticator.LAST_USED_INTERVAL);
     if (token.lastUsedAt() != null && token.lastUsedAt().isAfter(notAfter)) {
       return;
     }

@@ -44,6 +44,12 @@ public final class Secrets {
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final HexFormat HEX = HexFormat.of();
 
+  /**
+   * The longest secret anyone may present (a bearer token, a sign-in link's code, a CLI grant's
+   * code): longer values are never ours, and refusing them early keeps hashing bounded.
+   */
+  public static final int MAX_PRESENTED_LENGTH = 512;
+
   private final SecureRandom random;
 
   public Secrets(SecureRandom random) {
@@ -56,9 +62,60 @@ public final class Secrets {
       String body = randomBase62(RANDOM_CHARS);
       return PERSONAL_PREFIX + body + checksum(body);
     }
+    return code();
+  }
+
+  /**
+   * A one-time code or a session token: 32 random bytes, base64url without padding, no prefix.
+   * Sign-in links and CLI grants carry one; like every secret, only its {@link #hash} is stored.
+   */
+  public String code() {
     byte[] bytes = new byte[SECRET_BYTES];
     random.nextBytes(bytes);
     return BASE64URL.encodeToString(bytes);
+  }
+
+  /**
+   * The one guard for the shape of every presented secret: present, at most {@link
+   * #MAX_PRESENTED_LENGTH} characters, and an RFC 7235 token68. Anything else is refused before
+   * hashing or a lookup, whatever it was presented as.
+   */
+  public static boolean isPresentable(String secret) {
+    return secret != null
+        && !secret.isEmpty()
+        && secret.length() <= MAX_PRESENTED_LENGTH
+        && isToken68(secret);
+  }
+
+  /**
+   * RFC 7235 token68, {@code [A-Za-z0-9._~+/-]+=*}: the only shape a bearer credential can have.
+   * Written out rather than matched with a regex: it runs on every authenticated request.
+   */
+  static boolean isToken68(String s) {
+    int i = 0;
+    int n = s.length();
+    while (i < n && isToken68Char(s.charAt(i))) {
+      i++;
+    }
+    if (i == 0) {
+      return false;
+    }
+    while (i < n && s.charAt(i) == '=') {
+      i++;
+    }
+    return i == n;
+  }
+
+  private static boolean isToken68Char(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == '~'
+        || c == '+'
+        || c == '/'
+        || c == '-';
   }
 
   private String randomBase62(int length) {

@@ -1,10 +1,7 @@
 package dev.harmont.server.account;
 
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -18,55 +15,46 @@ public final class SignInLinks {
   /** How long a link can be redeemed. */
   public static final Duration LINK_TTL = Duration.ofMinutes(15);
 
-  // Longer values are never ours; refusing them early keeps hashing bounded.
-  private static final int MAX_CODE_LENGTH = 512;
-
   private final SignInLinkStore store;
   private final AccountService accounts;
-  private final Clock clock;
-  private final Secrets secrets;
+  private final Mint mint;
 
   /** A link's secret code, the only copy there will be, and when it stops working. */
   public record Issued(String code, Instant expiresAt) {}
 
-  public SignInLinks(
-      SignInLinkStore store, AccountService accounts, Clock clock, SecureRandom random) {
+  SignInLinks(SignInLinkStore store, AccountService accounts, Mint mint) {
     this.store = store;
     this.accounts = accounts;
-    this.clock = clock;
-    this.secrets = new Secrets(random);
+    this.mint = mint;
   }
 
   /** Mints a sign-in link code for an existing user. */
   public Issued issue(String rawEmail) {
     User user = accounts.userByEmail(rawEmail);
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    String code = secrets.mint(TokenKind.SESSION);
+    Instant now = mint.now();
+    String code = mint.code();
     Instant expiresAt = now.plus(LINK_TTL);
     store.insert(Secrets.hash(code), user.id(), now, expiresAt);
     return new Issued(code, expiresAt);
   }
 
   /**
-   * Spends a code and starts a session of {@code sessionTtl} for its user, recorded as {@code
+   * Spends a code and starts a session of the configured lifetime for its user, recorded as {@code
    * session.created} with {@code context}.
    *
    * @throws HarmontException {@link ErrorCode#SIGN_IN_LINK_INVALID} for a code that is malformed,
    *     unknown, already used or expired
    */
-  public CreatedToken redeem(String code, Duration sessionTtl, RequestContext context) {
-    if (code == null
-        || code.isEmpty()
-        || code.length() > MAX_CODE_LENGTH
-        || !AccountService.isToken68(code)) {
+  public CreatedToken redeem(String code, RequestContext context) {
+    if (!Secrets.isPresentable(code)) {
       throw new HarmontException(ErrorCode.SIGN_IN_LINK_INVALID);
     }
     UUID userId =
         store
-            .consume(Secrets.hash(code), clock.instant())
+            .consume(Secrets.hash(code), mint.now())
             .orElseThrow(() -> new HarmontException(ErrorCode.SIGN_IN_LINK_INVALID));
     try {
-      return accounts.startSession(userId, sessionTtl, context);
+      return accounts.startSession(userId, context);
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.UNAUTHORIZED) {
         // The account was deleted between the link being spent and the session being stored.

@@ -1,14 +1,13 @@
 package dev.harmont.server.admin;
 
-import dev.harmont.server.account.AccountLimits;
 import dev.harmont.server.account.AccountService;
-import dev.harmont.server.account.AuthCacheSettings;
+import dev.harmont.server.account.AccountSettings;
+import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.DatabaseSettings;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,38 +15,30 @@ import java.time.Instant;
 /**
  * Operator actions run straight against the database, without HTTP: creating users (there is no
  * sign-up endpoint), minting keys and sign-in links. Safe while a server runs on the same data:
- * SQLite serializes the writes, PostgreSQL is shared anyway.
+ * SQLite serializes the writes, PostgreSQL is shared anyway. The domain's rules and bounds hold
+ * here as for every other caller.
  */
 public final class Admin implements AutoCloseable {
   private final Database database;
   private final AccountService accounts;
   private final SignInLinks links;
 
-  private Admin(Database database, Clock clock, AccountLimits limits) {
+  private Admin(Database database, Clock clock, AccountSettings settings) {
     this.database = database;
-    this.accounts =
-        new AccountService(
-            database.users(),
-            database.tokens(),
-            database.events(),
-            AccountService.DEFAULT_EVENT_RETENTION,
-            clock,
-            new SecureRandom(),
-            limits,
-            // A short-lived process: nothing to cache, and writes happen before it exits.
-            AuthCacheSettings.OFF,
-            Runnable::run);
-    this.links = new SignInLinks(database.signInLinks(), accounts, clock, new SecureRandom());
+    // A short-lived process: nothing to cache, and writes happen before it exits.
+    Accounts opened = Accounts.open(database, settings, clock);
+    this.accounts = opened.service();
+    this.links = opened.signInLinks();
   }
 
-  /** Opens (and migrates) the database; keys obey the default limits. */
+  /** Opens (and migrates) the database; the domain's default settings apply. */
   public static Admin open(DatabaseSettings settings) {
-    return open(settings, AccountLimits.DEFAULTS);
+    return open(settings, AccountSettings.DEFAULTS);
   }
 
-  /** Opens (and migrates) the database; keys obey {@code limits}. */
-  public static Admin open(DatabaseSettings settings, AccountLimits limits) {
-    return new Admin(Database.open(settings), Clock.systemUTC(), limits);
+  /** Opens (and migrates) the database; keys obey {@code settings}' limits. */
+  public static Admin open(DatabaseSettings database, AccountSettings settings) {
+    return new Admin(Database.open(database), Clock.systemUTC(), settings);
   }
 
   /** A user with a personal organization and a first personal API key. */
@@ -60,7 +51,10 @@ public final class Admin implements AutoCloseable {
     return accounts.issueApiToken(email, description, expiresAt);
   }
 
-  /** A session token for an existing user (what a sign-in would give). */
+  /**
+   * A session token for an existing user (what a sign-in would give), within the domain's bounds
+   * ({@link AccountSettings#MIN_SESSION_TTL}..{@link AccountSettings#MAX_SESSION_TTL}).
+   */
   public CreatedToken issueSession(String email, Duration ttl) {
     return accounts.issueSessionToken(email, ttl);
   }

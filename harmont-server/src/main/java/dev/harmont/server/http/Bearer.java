@@ -1,8 +1,8 @@
 package dev.harmont.server.http;
 
-import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.Authenticated;
+import dev.harmont.server.account.Authenticator;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import io.helidon.http.HeaderNames;
@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Bearer authentication, written once and wrapped around every protected handler: {@code
- * Authorization: Bearer <secret>} (scheme case-insensitive) → {@link AccountService#authenticate}.
+ * Authorization: Bearer <secret>} (scheme case-insensitive) → {@link Authenticator#authenticate}.
  * Every failure is the same 401, whatever was wrong, so callers learn nothing about other keys.
  *
  * <p>A credential that authenticates is always served. A presented credential that is refused is
@@ -23,7 +23,7 @@ import java.util.List;
  * failure, so the path of a valid credential is unchanged by it.
  */
 public final class Bearer {
-  private final AccountService accounts;
+  private final Authenticator authenticator;
   private final AuthThrottle throttle;
   private final ClientAddress clients;
   private final AuthOutcome.Listener outcomes;
@@ -33,11 +33,11 @@ public final class Bearer {
    *     service tells the others
    */
   public Bearer(
-      AccountService accounts,
+      Authenticator authenticator,
       AuthThrottle throttle,
       ClientAddress clients,
       AuthOutcome.Listener outcomes) {
-    this.accounts = accounts;
+    this.authenticator = authenticator;
     this.throttle = throttle;
     this.clients = clients;
     this.outcomes = outcomes;
@@ -68,7 +68,7 @@ public final class Bearer {
           "Missing bearer token. Send `Authorization: Bearer <token>` with an API key.");
     }
     try {
-      return accounts.authenticate(presentedSecret(req));
+      return authenticator.authenticate(presentedSecret(req));
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.UNAUTHORIZED) {
         HarmontException answer = throttle.refuse(clients.of(req), e);

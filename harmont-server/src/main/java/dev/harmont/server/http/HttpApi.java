@@ -2,12 +2,10 @@ package dev.harmont.server.http;
 
 import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
-import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.AuthOutcome;
-import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.Routes.Route;
 import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
@@ -46,9 +44,7 @@ public final class HttpApi {
    * @param authOutcomes told the authentication outcomes decided at the edge
    */
   public HttpApi(
-      AccountService accounts,
-      SignInLinks links,
-      CliGrants cliGrants,
+      Accounts accounts,
       ServerConfig config,
       Supplier<String> docBase,
       BooleanSupplier ready,
@@ -63,15 +59,16 @@ public final class HttpApi {
     AuthThrottle throttle =
         new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
     ClientAddress clients = new ClientAddress(config.trustedProxies());
-    Bearer bearer = new Bearer(accounts, throttle, clients, authOutcomes);
+    Bearer bearer = new Bearer(accounts.authenticator(), throttle, clients, authOutcomes);
     RequestContexts contexts = new RequestContexts(clients);
-    UserHandlers users = new UserHandlers(accounts, bodies, contexts);
-    ApiTokenHandlers tokens = new ApiTokenHandlers(accounts, bodies, contexts);
-    SecurityLogHandlers securityLog = new SecurityLogHandlers(accounts);
+    UserHandlers users = new UserHandlers(accounts.service(), bodies, contexts);
+    ApiTokenHandlers tokens = new ApiTokenHandlers(accounts.service(), bodies, contexts);
+    SecurityLogHandlers securityLog = new SecurityLogHandlers(accounts.securityLog());
     SignInHandlers signIn =
         new SignInHandlers(
-            accounts, links, bodies, config.sessionTtl(), throttle, clients, contexts);
-    CliGrantHandlers grants = new CliGrantHandlers(cliGrants, bodies, throttle, clients, contexts);
+            accounts.service(), accounts.signInLinks(), bodies, throttle, clients, contexts);
+    CliGrantHandlers grants =
+        new CliGrantHandlers(accounts.cliGrants(), bodies, throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();

@@ -1,9 +1,9 @@
 package dev.harmont.server.http;
 
-import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.SecurityLog;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,10 +12,10 @@ import java.util.List;
 
 /** getCurrentToken ("which key is this") and listEvents (the security log). */
 final class SecurityLogHandlers {
-  private final AccountService accounts;
+  private final SecurityLog securityLog;
 
-  SecurityLogHandlers(AccountService accounts) {
-    this.accounts = accounts;
+  SecurityLogHandlers(SecurityLog securityLog) {
+    this.securityLog = securityLog;
   }
 
   void getCurrentToken(ServerRequest req, ServerResponse res, Authenticated who) {
@@ -27,7 +27,7 @@ final class SecurityLogHandlers {
     String limit = single(query, "limit", ErrorCode.EVENTS_LIMIT_INVALID);
     String before = single(query, "before", ErrorCode.EVENTS_CURSOR_INVALID);
     Responses.json(
-        res, Status.OK_200, Wire.eventPage(accounts.listEvents(who, limit(limit), before)));
+        res, Status.OK_200, Wire.eventPage(securityLog.listEvents(who, limit(limit), before)));
   }
 
   /** The parameter's one value, null when absent; repeated is as wrong as malformed. */
@@ -44,7 +44,7 @@ final class SecurityLogHandlers {
 
   private static int limit(String text) {
     if (text == null) {
-      return AccountService.DEFAULT_EVENTS_PER_PAGE;
+      return SecurityLog.DEFAULT_EVENTS_PER_PAGE;
     }
     if (!text.matches("[0-9]{1,4}")) {
       throw new HarmontException(ErrorCode.EVENTS_LIMIT_INVALID);

@@ -9,7 +9,6 @@ import dev.harmont.server.account.SignInLinks;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.time.Duration;
 
 /**
  * The web console's two ways in: createSession (an API key traded for a session token) and
@@ -21,7 +20,6 @@ final class SignInHandlers {
   private final AccountService accounts;
   private final SignInLinks links;
   private final Bodies bodies;
-  private final Duration sessionTtl;
   private final AuthThrottle throttle;
   private final ClientAddress clients;
   private final RequestContexts contexts;
@@ -30,14 +28,12 @@ final class SignInHandlers {
       AccountService accounts,
       SignInLinks links,
       Bodies bodies,
-      Duration sessionTtl,
       AuthThrottle throttle,
       ClientAddress clients,
       RequestContexts contexts) {
     this.accounts = accounts;
     this.links = links;
     this.bodies = bodies;
-    this.sessionTtl = sessionTtl;
     this.throttle = throttle;
     this.clients = clients;
     this.contexts = contexts;
@@ -45,9 +41,7 @@ final class SignInHandlers {
 
   void createSession(ServerRequest req, ServerResponse res, Authenticated who) {
     Responses.json(
-        res,
-        Status.CREATED_201,
-        Wire.session(accounts.createSession(who, sessionTtl, contexts.of(req))));
+        res, Status.CREATED_201, Wire.session(accounts.createSession(who, contexts.of(req))));
   }
 
   void redeemSignInLink(ServerRequest req, ServerResponse res) {
@@ -55,8 +49,7 @@ final class SignInHandlers {
     ObjectNode body = bodies.optionalObject(req);
     String code = Wire.optionalString(body, "code");
     try {
-      Responses.json(
-          res, Status.CREATED_201, Wire.session(links.redeem(code, sessionTtl, contexts.of(req))));
+      Responses.json(res, Status.CREATED_201, Wire.session(links.redeem(code, contexts.of(req))));
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.SIGN_IN_LINK_INVALID) {
         // Counted like a refused credential; past the limit, answered 429 instead.

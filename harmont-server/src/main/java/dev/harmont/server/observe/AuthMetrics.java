@@ -1,7 +1,7 @@
 package dev.harmont.server.observe;
 
-import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthOutcome;
+import dev.harmont.server.account.Authenticator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,17 +33,17 @@ public final class AuthMetrics implements AuthOutcome.Listener {
   }
 
   /** The authentication cache's hits and misses since start, and its current size. */
-  public static void bindCache(MeterRegistry registry, AccountService accounts) {
-    FunctionCounter.builder("harmont.auth.cache.requests", accounts, AccountService::authCacheHits)
+  public static void bindCache(MeterRegistry registry, Authenticator authenticator) {
+    FunctionCounter.builder("harmont.auth.cache.requests", authenticator, Authenticator::cacheHits)
         .description("Authentication-cache lookups: hit (no database) or miss.")
         .tag("result", "hit")
         .register(registry);
     FunctionCounter.builder(
-            "harmont.auth.cache.requests", accounts, AccountService::authCacheMisses)
+            "harmont.auth.cache.requests", authenticator, Authenticator::cacheMisses)
         .description("Authentication-cache lookups: hit (no database) or miss.")
         .tag("result", "miss")
         .register(registry);
-    Gauge.builder("harmont.auth.cache.entries", accounts, AccountService::cachedTokens)
+    Gauge.builder("harmont.auth.cache.entries", authenticator, Authenticator::cachedTokens)
         .description("Validated tokens held in memory now.")
         .register(registry);
   }

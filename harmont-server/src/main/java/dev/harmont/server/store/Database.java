@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.util.DriverDataSource;
+import dev.harmont.server.account.AccountStores;
 import dev.harmont.server.account.CliGrantStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventStore;
@@ -39,7 +40,7 @@ import org.sqlite.SQLiteJDBCLoader;
  * instead of fighting over the file lock, and share one fsync). PostgreSQL gets one pool for both,
  * with short timeouts so that an outage fails requests fast instead of holding them.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements AccountStores, AutoCloseable {
   // A request waits at most this long for a connection before it is answered 503.
   private static final Duration CONNECTION_TIMEOUT = Duration.ofMillis(2000);
   private static final int SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -302,22 +303,27 @@ public final class Database implements AutoCloseable {
     return new org.postgresql.Driver().connect(target.url(), p);
   }
 
+  @Override
   public UserStore users() {
     return new JdbcUserStore(this);
   }
 
+  @Override
   public TokenStore tokens() {
     return new JdbcTokenStore(this);
   }
 
+  @Override
   public EventStore events() {
     return new JdbcEventStore(this);
   }
 
+  @Override
   public SignInLinkStore signInLinks() {
     return new JdbcSignInLinkStore(this);
   }
 
+  @Override
   public CliGrantStore cliGrants() {
     return new JdbcCliGrantStore(this);
   }

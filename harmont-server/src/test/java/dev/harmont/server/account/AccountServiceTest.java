@@ -7,9 +7,9 @@ import dev.harmont.server.store.Database;
 import dev.harmont.server.testing.Backend;
 import dev.harmont.server.testing.MutableClock;
 import dev.harmont.server.testing.TestDatabase;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,23 +29,18 @@ class AccountServiceTest {
   private Database database;
   private MutableClock clock;
   private AccountService accounts;
+  private Authenticator authenticator;
 
   @BeforeEach
   void open() {
     testDatabase = backend.create();
     database = Database.open(testDatabase.settings());
     clock = new MutableClock(T0);
-    accounts =
-        new AccountService(
-            database.users(),
-            database.tokens(),
-            database.events(),
-            AccountService.DEFAULT_EVENT_RETENTION,
-            clock,
-            new SecureRandom(),
-            AccountLimits.DEFAULTS,
-            AuthCacheSettings.DEFAULTS,
-            Runnable::run);
+    Accounts opened =
+        Accounts.open(
+            database, AccountSettings.DEFAULTS, clock, Runnable::run, AuthOutcome.Listener.NONE);
+    accounts = opened.service();
+    authenticator = opened.authenticator();
   }
 
   @AfterEach
@@ -67,15 +62,15 @@ class AccountServiceTest {
   void lastUsedIsWrittenAtT0NotAtT0Plus10sAgainAtT0Plus61s() {
     CreatedUser user = accounts.createUser("ada@example.org", "Ada");
 
-    accounts.authenticate(user.key().secret());
+    authenticator.authenticate(user.key().secret());
     assertThat(lastUsed(user)).isEqualTo(T0);
 
     clock.advance(Duration.ofSeconds(10));
-    accounts.authenticate(user.key().secret());
+    authenticator.authenticate(user.key().secret());
     assertThat(lastUsed(user)).isEqualTo(T0);
 
     clock.advance(Duration.ofSeconds(51));
-    accounts.authenticate(user.key().secret());
+    authenticator.authenticate(user.key().secret());
     assertThat(lastUsed(user)).isEqualTo(T0.plusSeconds(61));
   }
 
@@ -95,9 +90,9 @@ class AccountServiceTest {
     CreatedToken key = accounts.issueApiToken("ada@example.org", "short", T0.plusSeconds(30));
 
     clock.set(T0.plusSeconds(29));
-    assertThat(accounts.authenticate(key.secret()).user().id()).isEqualTo(user.user().id());
+    assertThat(authenticator.authenticate(key.secret()).user().id()).isEqualTo(user.user().id());
     clock.set(T0.plusSeconds(30));
-    assertThatThrownBy(() -> accounts.authenticate(key.secret()))
+    assertThatThrownBy(() -> authenticator.authenticate(key.secret()))
         .isInstanceOf(HarmontException.class);
   }
 
@@ -106,11 +101,47 @@ class AccountServiceTest {
     CreatedUser user = accounts.createUser("ada@example.org", "Ada");
     CreatedToken session = accounts.issueSessionToken("ada@example.org", Duration.ofHours(1));
 
-    accounts.deleteAccount(accounts.authenticate(user.key().secret()));
+    accounts.deleteAccount(authenticator.authenticate(user.key().secret()));
 
-    assertThatThrownBy(() -> accounts.authenticate(session.secret()))
+    assertThatThrownBy(() -> authenticator.authenticate(session.secret()))
         .isInstanceOf(HarmontException.class);
     assertThat(accounts.createUser("ada@example.org", "Ada").user().personalOrgSlug())
         .isEqualTo("ada-example-org");
+  }
+
+  @Test
+  void noCallerCanStartASessionOutsideTheDomainsBounds() {
+    accounts.createUser("ada@example.org", "Ada");
+
+    for (Duration ttl :
+        List.of(
+            Duration.ofDays(3650),
+            AccountSettings.MAX_SESSION_TTL.plusSeconds(1),
+            AccountSettings.MIN_SESSION_TTL.minusSeconds(1),
+            Duration.ZERO,
+            Duration.ofHours(-1))) {
+      assertThatThrownBy(() -> accounts.issueSessionToken("ada@example.org", ttl))
+          .as("%s", ttl)
+          .isInstanceOfSatisfying(
+              HarmontException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.SESSION_TTL_INVALID));
+    }
+    CreatedToken longest =
+        accounts.issueSessionToken("ada@example.org", AccountSettings.MAX_SESSION_TTL);
+    assertThat(longest.token().expiresAt()).isEqualTo(T0.plus(AccountSettings.MAX_SESSION_TTL));
+  }
+
+  @Test
+  void anExpiryInTheCurrentMicrosecondIsNotInTheFutureForTheOperatorEither() {
+    accounts.createUser("ada@example.org", "Ada");
+    Instant sameMicrosecond = T0.plusNanos(500);
+
+    assertThatThrownBy(() -> accounts.issueApiToken("ada@example.org", "k", sameMicrosecond))
+        .isInstanceOfSatisfying(
+            HarmontException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.API_TOKEN_EXPIRES_AT_NOT_IN_FUTURE));
+    assertThat(
+            accounts.issueApiToken("ada@example.org", "k", T0.plusNanos(1500)).token().expiresAt())
+        .isEqualTo(T0.plusNanos(1000));
   }
 }

@@ -7,7 +7,6 @@ import dev.harmont.server.store.Database;
 import dev.harmont.server.testing.Backend;
 import dev.harmont.server.testing.MutableClock;
 import dev.harmont.server.testing.TestDatabase;
-import java.security.SecureRandom;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,23 +28,22 @@ class ChecksumBeforeStoreTest {
   private Database database;
   private CountingTokenStore tokens;
   private AccountService accounts;
+  private Authenticator authenticator;
 
   @BeforeEach
   void open() {
     testDatabase = backend.create();
     database = Database.open(testDatabase.settings());
     tokens = new CountingTokenStore(database.tokens());
-    accounts =
-        new AccountService(
-            database.users(),
-            tokens,
-            database.events(),
-            AccountService.DEFAULT_EVENT_RETENTION,
+    Accounts opened =
+        Accounts.open(
+            new StoresWithTokens(database, tokens),
+            AccountSettings.DEFAULTS.withAuthCache(AuthCacheSettings.OFF),
             new MutableClock(Instant.parse("2026-03-01T12:00:00Z")),
-            new SecureRandom(),
-            AccountLimits.DEFAULTS,
-            AuthCacheSettings.OFF,
-            Runnable::run);
+            Runnable::run,
+            AuthOutcome.Listener.NONE);
+    accounts = opened.service();
+    authenticator = opened.authenticator();
   }
 
   @AfterEach
@@ -60,15 +58,15 @@ class ChecksumBeforeStoreTest {
     String typo = key.substring(0, 20) + (key.charAt(20) == 'x' ? 'y' : 'x') + key.substring(21);
     tokens.lookups.set(0);
 
-    assertThatThrownBy(() -> accounts.authenticate(typo))
+    assertThatThrownBy(() -> authenticator.authenticate(typo))
         .isInstanceOfSatisfying(
             HarmontException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
     assertThat(tokens.lookups).hasValue(0);
 
     // The real key, and tokens of other shapes (old keys, sessions, junk), are looked up.
-    assertThat(accounts.authenticate(key).user().email()).isEqualTo("ada@example.org");
+    assertThat(authenticator.authenticate(key).user().email()).isEqualTo("ada@example.org");
     assertThat(tokens.lookups).hasValue(1);
-    assertThatThrownBy(() -> accounts.authenticate("hm_" + "A".repeat(43)))
+    assertThatThrownBy(() -> authenticator.authenticate("hm_" + "A".repeat(43)))
         .isInstanceOf(HarmontException.class);
     assertThat(tokens.lookups).hasValue(2);
   }

@@ -1,7 +1,8 @@
 package dev.harmont.server.bench;
 
-import dev.harmont.server.account.AccountLimits;
 import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AccountSettings;
+import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.CreatedUser;
@@ -14,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,24 +62,24 @@ public final class Seed {
     long start = System.nanoTime();
     List<String> printed = new ArrayList<>();
     try (Database db = Database.open(settings)) {
-      AccountService accounts =
-          new AccountService(
-              db.users(),
-              db.tokens(),
-              db.events(),
-              AccountService.DEFAULT_EVENT_RETENTION,
-              Clock.systemUTC(),
-              new SecureRandom(),
-              new AccountLimits(Math.max(keysPerUser, 1), 255),
-              AuthCacheSettings.OFF,
-              Runnable::run);
+      Accounts opened =
+          Accounts.open(
+              db,
+              new AccountSettings(
+                  Math.max(keysPerUser, 1),
+                  AccountSettings.DEFAULT_MAX_DESCRIPTION_LENGTH,
+                  AccountSettings.DEFAULT_SESSION_TTL,
+                  AccountSettings.DEFAULT_EVENT_RETENTION,
+                  AuthCacheSettings.OFF),
+              Clock.systemUTC());
+      AccountService accounts = opened.service();
       for (int u = 0; u < users; u++) {
         CreatedUser created =
             accounts.createUser(prefix + "-" + u + "@bench.example.org", "Bench User " + u);
         if (tokensPerUser > 0) {
           printed.add(created.key().secret());
         }
-        Authenticated who = accounts.authenticate(created.key().secret());
+        Authenticated who = opened.authenticator().authenticate(created.key().secret());
         for (int k = 1; k < keysPerUser; k++) {
           String secret =
               accounts

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.ServerConfig;
-import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.account.Secrets;
 import dev.harmont.server.store.ChangeListener;
@@ -153,7 +153,7 @@ class PushInvalidationTest {
             i -> {
               String session =
                   a.accounts()
-                      .issueSessionToken("logout@example.org", AccountService.DEFAULT_SESSION_TTL)
+                      .issueSessionToken("logout@example.org", AccountSettings.DEFAULT_SESSION_TTL)
                       .secret();
               return new Credential(
                   session,
@@ -179,7 +179,7 @@ class PushInvalidationTest {
     }
     Thread.sleep(shortTtl.plusMillis(500).toMillis());
 
-    assertThat(b.accounts().cacheListening()).isTrue();
+    assertThat(b.authenticator().cacheListening()).isTrue();
     assertThat(status(b, key)).isEqualTo(200);
     assertThat(status(a, key)).as("A never cached it").isEqualTo(401);
 
@@ -325,7 +325,7 @@ class PushInvalidationTest {
     for (int i = 0; i < ENDINGS; i++) {
       Credential credential = newCredential.apply(i);
       assertThat(status(b, credential.secret())).isEqualTo(200);
-      assertThat(b.accounts().cacheListening()).isTrue();
+      assertThat(b.authenticator().cacheListening()).isTrue();
       CompletableFuture<List<Probe>> loop =
           CompletableFuture.supplyAsync(
               () -> probeUntilRefused(b, credential.secret(), Long.MAX_VALUE, Duration.ZERO));
@@ -595,7 +595,7 @@ class PushInvalidationTest {
   /** Waits until the node's listener has connected more than {@code connectsBefore} times. */
   private static void awaitListening(HarmontServer node, long connectsBefore) {
     long deadline = System.nanoTime() + RECONNECT_BOUND.toNanos();
-    while (listener(node).connects() <= connectsBefore || !node.accounts().cacheListening()) {
+    while (listener(node).connects() <= connectsBefore || !node.authenticator().cacheListening()) {
       assertThat(System.nanoTime()).as("listening again in time").isLessThan(deadline);
       sleep(Duration.ofMillis(20));
     }

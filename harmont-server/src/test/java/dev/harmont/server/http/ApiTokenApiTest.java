@@ -293,6 +293,6 @@ class ApiTokenApiTest extends ServerSuite {
   }
 
   private String sessionIdOf(TestUser user, String session) {
-    return server.server().accounts().authenticate(session).token().id().toString();
+    return server.server().authenticator().authenticate(session).token().id().toString();
   }
 }

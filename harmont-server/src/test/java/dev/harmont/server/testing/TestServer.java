@@ -2,7 +2,7 @@ package dev.harmont.server.testing;
 
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.ServerConfig;
-import dev.harmont.server.account.AccountService;
+import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.store.DatabaseSettings;
 import java.net.URI;
@@ -88,7 +88,7 @@ public final class TestServer implements AutoCloseable {
   public String issueSessionToken(TestUser user) {
     return server
         .accounts()
-        .issueSessionToken(user.email(), AccountService.DEFAULT_SESSION_TTL)
+        .issueSessionToken(user.email(), AccountSettings.DEFAULT_SESSION_TTL)
         .secret();
   }
 
