@@ -106,3 +106,24 @@ export function errorSlot() {
     clear: () => fill(slot),
   };
 }
+
+/**
+ * Runs an action someone started with `buttons` (one button or an array): while `action` runs the
+ * buttons are disabled, so it cannot be started twice, and `errors` (an errorSlot) is cleared. If
+ * it throws, the error (an ApiError: message, code, doc link) is shown in `errors`. The buttons are
+ * enabled again either way. Resolves to true if the action succeeded, false if it failed.
+ */
+export async function run(buttons, errors, action) {
+  const all = [buttons].flat();
+  errors.clear();
+  for (const button of all) button.disabled = true;
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    errors.show(error);
+    return false;
+  } finally {
+    for (const button of all) button.disabled = false;
+  }
+}

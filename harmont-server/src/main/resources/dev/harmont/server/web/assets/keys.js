@@ -2,7 +2,7 @@
 // rotating one (the new secret shown once, the old one kept for a grace period) and revoking one.
 
 import { call } from './api.js';
-import { el, errorSlot, field, fill, secretBox } from './dom.js';
+import { el, errorSlot, field, fill, run, secretBox } from './dom.js';
 import { timeCell } from './time.js';
 
 const DAY = 86_400_000;
@@ -77,34 +77,22 @@ export function keysPanel() {
       grace.focus();
     }
     async function rotateNow() {
-      errors.clear();
-      confirmRotate.disabled = true;
-      try {
+      const done = await run(confirmRotate, errors, async () => {
         const created = await call('POST', `/api/v0/user/api-tokens/${encodeURIComponent(key.id)}/rotate`, {
           body: { grace_period_seconds: Number(grace.value) },
         });
         fill(rotated, newKey(created.token));
         tr.replaceWith(row(created.api_token));
-      } catch (error) {
-        errors.show(error);
-        back();
-      } finally {
-        confirmRotate.disabled = false;
-      }
+      });
+      if (!done) back();
     }
     async function revokeNow() {
-      errors.clear();
-      confirm.disabled = true;
-      try {
+      const done = await run(confirm, errors, async () => {
         await call('DELETE', `/api/v0/user/api-tokens/${encodeURIComponent(key.id)}`);
         tr.remove();
         shown();
-      } catch (error) {
-        errors.show(error);
-        back();
-      } finally {
-        confirm.disabled = false;
-      }
+      });
+      if (!done) back();
     }
     fill(actions, rotate, revoke);
     return tr;
@@ -180,21 +168,15 @@ function createForm(onCreated) {
 
   async function create(event) {
     event.preventDefault();
-    errors.clear();
     fill(secret);
-    button.disabled = true;
-    const body = { expires_at: expiresAt() };
-    if (description.value.trim()) body.description = description.value;
-    try {
+    await run(button, errors, async () => {
+      const body = { expires_at: expiresAt() };
+      if (description.value.trim()) body.description = description.value;
       const created = await call('POST', '/api/v0/user/api-tokens', { body });
       fill(secret, newKey(created.token));
       description.value = '';
       onCreated(created.api_token);
-    } catch (error) {
-      errors.show(error);
-    } finally {
-      button.disabled = false;
-    }
+    });
   }
 
   return el(

@@ -1,7 +1,7 @@
 // The security log: what happened to the account, newest first, a page at a time.
 
 import { call } from './api.js';
-import { el, errorSlot, fill } from './dom.js';
+import { el, errorSlot, fill, run } from './dom.js';
 import { timeCell } from './time.js';
 
 const PAGE = 20;
@@ -58,12 +58,10 @@ export function securityLogPanel() {
     );
   }
 
-  async function load(before) {
-    errors.clear();
-    older.disabled = refresh.disabled = true;
-    const query = new URLSearchParams({ limit: String(PAGE) });
-    if (before) query.set('before', before);
-    try {
+  function load(before) {
+    return run([older, refresh], errors, async () => {
+      const query = new URLSearchParams({ limit: String(PAGE) });
+      if (before) query.set('before', before);
       const page = await call('GET', `/api/v0/user/events?${query}`);
       if (!before) tbody.replaceChildren();
       tbody.append(...page.events.map(row));
@@ -72,11 +70,7 @@ export function securityLogPanel() {
       empty.hidden = tbody.rows.length > 0;
       table.hidden = !empty.hidden;
       older.hidden = next === null;
-    } catch (error) {
-      errors.show(error);
-    } finally {
-      older.disabled = refresh.disabled = false;
-    }
+    });
   }
 
   older.hidden = true;
