@@ -4,13 +4,17 @@ import { call } from './api.js';
 import { el, errorSlot, field, run } from './dom.js';
 
 export function deleteAccountPanel(user, { onDeleted }) {
-  const confirm = el('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const confirm = el('input', {
+    type: 'text',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    oninput: () => {
+      button.disabled = !matches();
+    },
+  });
   const button = el('button', { type: 'submit', class: 'danger', disabled: true }, 'Delete account');
   const errors = errorSlot();
   const matches = () => confirm.value.trim().toLowerCase() === user.email.toLowerCase();
-  confirm.addEventListener('input', () => {
-    button.disabled = !matches();
-  });
 
   async function remove(event) {
     event.preventDefault();

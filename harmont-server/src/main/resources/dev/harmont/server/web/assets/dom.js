@@ -1,13 +1,21 @@
 // Builds the page. Everything goes in as text or as an attribute, never parsed as HTML, and
 // the Content-Security-Policy (require-trusted-types-for 'script') makes the browser refuse that.
 
-/** el('p', {class: 'hint'}, 'text', child, …): attributes set, children appended as text/nodes. */
+/**
+ * el('p', {class: 'hint'}, 'text', child, …): attributes set, children appended as text/nodes.
+ * This is the one way the page listens to events: `onclick: fn`, `onsubmit: fn`, `oninput: fn`
+ * … become listeners (addEventListener), never `on…` attributes, which would be inline code.
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value == null || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? '' : String(value));
+    if (name.startsWith('on')) {
+      if (typeof value !== 'function') throw new TypeError(`${name} must be a function`);
+      node.addEventListener(name.slice(2), value);
+    } else {
+      node.setAttribute(name, value === true ? '' : String(value));
+    }
   }
   append(node, children);
   return node;

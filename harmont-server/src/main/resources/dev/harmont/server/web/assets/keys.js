@@ -138,7 +138,12 @@ function createForm(onCreated) {
   const description = el('input', { type: 'text', autocomplete: 'off' });
   const expires = el(
     'select',
-    {},
+    {
+      onchange: () => {
+        dateField.hidden = expires.value !== 'date';
+        date.required = !dateField.hidden;
+      },
+    },
     el('option', { value: 'never' }, 'Never'),
     el('option', { value: '30' }, '30 days'),
     el('option', { value: '90' }, '90 days'),
@@ -147,10 +152,6 @@ function createForm(onCreated) {
   const date = el('input', { type: 'date', min: new Date().toISOString().slice(0, 10) });
   const dateField = field('Expiry date', date, 'The key stops working at the end of that day (UTC).');
   dateField.hidden = true;
-  expires.addEventListener('change', () => {
-    dateField.hidden = expires.value !== 'date';
-    date.required = !dateField.hidden;
-  });
   const errors = errorSlot();
   const secret = el('div', { class: 'secret-slot' });
   const button = el('button', { type: 'submit' }, 'Create key');
