@@ -5,7 +5,7 @@
 // shown here instead, to be pasted into the CLI's hidden prompt.
 
 import { call } from './api.js';
-import { el, errorSlot, fill, run, secretBox } from './dom.js';
+import { el, errorBox, errorSlot, fill, run, secretBox } from './dom.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -70,12 +70,7 @@ export function cliAuthorizeView(user) {
       'section',
       { class: 'panel cli-authorize', 'aria-labelledby': 'cli-heading' },
       el('h1', { id: 'cli-heading' }, 'Authorize the CLI'),
-      el(
-        'div',
-        { class: 'error', role: 'alert' },
-        el('p', { class: 'error-message' }, 'This authorization request is not valid.'),
-        el('p', {}, cli.problem),
-      ),
+      errorBox({ message: 'This authorization request is not valid.' }, cli.problem),
       el('p', { class: 'muted' }, 'Run ', el('code', {}, 'harmont login --web'), ' again.'),
     );
   }

@@ -87,21 +87,27 @@ export function safeHref(url) {
   }
 }
 
-/** An API error where the action was taken: message, code, request id and the doc link. */
-export function errorBox(error) {
+/**
+ * An error where the action was taken: its message, then `detail` if given, then (for an API
+ * error) its code, the doc link and the request id. A check made by the page itself has no code.
+ */
+export function errorBox(error, detail) {
   const href = safeHref(error.docUrl);
   return el(
     'div',
     { class: 'error', role: 'alert' },
     el('p', { class: 'error-message' }, error.message),
-    el(
-      'p',
-      { class: 'error-meta' },
-      'Code ',
-      el('code', {}, error.code),
-      href ? [' · ', el('a', { href, rel: 'noreferrer', target: '_blank' }, 'What this means')] : null,
-      error.requestId ? [' · request ', el('code', {}, error.requestId)] : null,
-    ),
+    detail ? el('p', {}, detail) : null,
+    error.code
+      ? el(
+          'p',
+          { class: 'error-meta' },
+          'Code ',
+          el('code', {}, error.code),
+          href ? [' · ', el('a', { href, rel: 'noreferrer', target: '_blank' }, 'What this means')] : null,
+          error.requestId ? [' · request ', el('code', {}, error.requestId)] : null,
+        )
+      : null,
   );
 }
 
