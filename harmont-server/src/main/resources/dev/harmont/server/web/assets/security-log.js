@@ -3,6 +3,7 @@
 import { call } from './api.js';
 import { el, errorSlot, fill, run } from './dom.js';
 import { timeCell } from './time.js';
+import { clientName } from './user-agent.js';
 
 const PAGE = 20;
 
@@ -15,6 +16,22 @@ const LABELS = {
   'session.created': 'Signed in',
   'session.ended': 'Signed out',
 };
+
+/**
+ * The client by its name ("Firefox 128 on Windows"). When that name is not the whole User-Agent,
+ * the whole string is on hover (title) and one click away (a touch screen has no hover).
+ */
+function client(userAgent) {
+  if (!userAgent) return el('span', { class: 'muted' }, 'Unknown');
+  const name = clientName(userAgent);
+  if (name === userAgent) return name;
+  return el(
+    'details',
+    { class: 'client' },
+    el('summary', { title: userAgent }, name),
+    el('p', { class: 'mono user-agent' }, userAgent),
+  );
+}
 
 export function securityLogPanel() {
   const errors = errorSlot();
@@ -53,7 +70,7 @@ export function securityLogPanel() {
         el('code', { class: 'muted' }, event.type),
       ),
       el('td', { 'data-label': 'Address' }, event.ip ?? el('span', { class: 'muted' }, 'Operator')),
-      el('td', { 'data-label': 'Client' }, event.user_agent ?? el('span', { class: 'muted' }, 'Unknown')),
+      el('td', { 'data-label': 'Client' }, client(event.user_agent)),
       el('td', { 'data-label': 'Request' }, event.request_id ? el('code', {}, event.request_id) : '—'),
     );
   }
