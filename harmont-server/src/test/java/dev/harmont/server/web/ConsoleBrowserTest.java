@@ -340,6 +340,33 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void atThreeHundredNinetyPixelsTheSecurityLogIsCardsAndNothingScrollsSideways() {
+    browser.phone(390, 1500);
+    TestUser ada = server.newUser();
+    renameFromEachClient(ada);
+    signIn(ada);
+
+    Map<String, String> shown = clientCells();
+    assertThat(shown).containsAllEntriesOf(CLIENTS);
+    WebElement row =
+        clientCell(CLIENTS.keySet().iterator().next()).findElement(By.xpath("ancestor::tr"));
+    assertThat(row.getCssValue("display")).as("a row is a card").isEqualTo("block");
+    assertNoHorizontalScroll();
+    browser.script("document.getElementById('events-heading').scrollIntoView();");
+    browser.screenshot("21-narrow-security-log");
+
+    String longest = "x".repeat(256);
+    WebElement cell = clientCell(longest);
+    cell.findElement(By.tagName("summary")).click();
+    WebElement full = cell.findElement(By.cssSelector(".user-agent"));
+    browser.until(d -> full.isDisplayed());
+    assertThat(full.getText()).isEqualTo(longest);
+    assertNoHorizontalScroll();
+    browser.script("arguments[0].scrollIntoView();", cell);
+    browser.screenshot("22-narrow-security-log-user-agent");
+  }
+
+  @Test
   void aSecondTabIsSignedInAndSigningOutSignsOutEveryTab() {
     TestUser ada = signIn();
     String session = sessionToken();

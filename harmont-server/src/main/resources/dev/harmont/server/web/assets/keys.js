@@ -13,7 +13,7 @@ export function keysPanel() {
   const empty = el('p', { class: 'muted' }, 'No API keys yet.');
   const table = el(
     'table',
-    { class: 'keys' },
+    { class: 'keys cards' },
     el('caption', { class: 'visually-hidden' }, 'Your API keys, newest first'),
     el(
       'thead',

@@ -39,7 +39,7 @@ export function securityLogPanel() {
   const empty = el('p', { class: 'muted' }, 'Nothing recorded yet.');
   const table = el(
     'table',
-    { class: 'events' },
+    { class: 'events cards' },
     el('caption', { class: 'visually-hidden' }, 'Security events, newest first'),
     el(
       'thead',
@@ -65,9 +65,8 @@ export function securityLogPanel() {
       el(
         'td',
         { 'data-label': 'Event' },
-        el('span', {}, LABELS[event.type] ?? event.type),
-        ' ',
-        el('code', { class: 'muted' }, event.type),
+        // One element, so that it stays one cell of the card's grid on narrow screens.
+        el('span', {}, el('span', {}, LABELS[event.type] ?? event.type), ' ', el('code', { class: 'muted' }, event.type)),
       ),
       el('td', { 'data-label': 'Address' }, event.ip ?? el('span', { class: 'muted' }, 'Operator')),
       el('td', { 'data-label': 'Client' }, client(event.user_agent)),
