@@ -404,6 +404,26 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void anUnreachableServerIsShownWhereTheActionWasTakenWithoutADocLink() {
+    signIn();
+    browser.driver().executeCdpCommand("Network.enable", Map.of());
+    browser
+        .driver()
+        .executeCdpCommand(
+            "Network.emulateNetworkConditions",
+            Map.of(
+                "offline", true, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+
+    browser.button("Save").click();
+
+    browser.text("The server could not be reached. Check your connection and try again.");
+    browser.text("network_error");
+    assertThat(browser.driver().findElements(By.linkText("What this means"))).isEmpty();
+    assertThat(browser.button("Save").isEnabled()).isTrue();
+    browser.screenshot("23-network-error");
+  }
+
+  @Test
   void aSignInLinkWorksOnceAndLeavesTheAddressBarAtOnce() {
     TestUser ada = server.newUser();
     String code = server.issueSignInLink(ada);

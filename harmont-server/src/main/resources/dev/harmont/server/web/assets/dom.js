@@ -77,8 +77,12 @@ export function secretBox(label, value, what, warning) {
   );
 }
 
-/** Only http(s) links: a doc_url can never become a javascript: URL. */
+/**
+ * Only http(s) links: a doc_url can never become a javascript: URL. No URL, no link (new URL(null)
+ * would resolve "null" against the page, a link to /null).
+ */
 export function safeHref(url) {
+  if (!url) return null;
   try {
     const parsed = new URL(url, location.href);
     return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
