@@ -1,9 +1,7 @@
 package dev.harmont.cli;
 
 import dev.harmont.server.HarmontServer;
-import dev.harmont.server.Limits;
 import dev.harmont.server.ListenAddress;
-import dev.harmont.server.SecurityLogSettings;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.observe.JsonLogFormatter;
@@ -207,32 +205,30 @@ final class ServeCommand implements Callable<Integer> {
       JsonLogFormatter.installOnRootHandlers();
     }
     ServerConfig config =
-        ServerConfig.embedded(ServerConfig.defaultDataDir(context.env()))
-            .withDatabase(database.settings(context.env()))
-            .withHost(host)
-            .withPort(port)
-            .withPublicUrl(publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip())
-            .withLimits(
-                new Limits(
-                    maxBodyBytes,
-                    maxHeaderBytes,
-                    maxJsonDepth,
-                    maxJsonStringLength,
-                    keyLimits.maxKeysPerUser,
-                    keyLimits.maxDescriptionLength,
-                    authFailureLimit,
-                    Duration.ofSeconds(authFailureWindowSeconds)))
-            .withTrustedProxies(trimmed(trustedProxies))
-            .withCorsOrigins(trimmed(corsOrigins))
-            .withAuthCache(
+        ServerConfig.builder()
+            .database(database.settings(context.env()))
+            .host(host)
+            .port(port)
+            .publicUrl(publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip())
+            .maxBodyBytes(maxBodyBytes)
+            .maxHeaderBytes(maxHeaderBytes)
+            .maxJsonDepth(maxJsonDepth)
+            .maxJsonStringLength(maxJsonStringLength)
+            .maxLiveKeysPerUser(keyLimits.maxKeysPerUser)
+            .maxDescriptionLength(keyLimits.maxDescriptionLength)
+            .authFailureLimit(authFailureLimit)
+            .authFailureWindow(Duration.ofSeconds(authFailureWindowSeconds))
+            .trustedProxies(trimmed(trustedProxies))
+            .corsOrigins(trimmed(corsOrigins))
+            .authCache(
                 new AuthCacheSettings(
                     Duration.ofMillis(authCacheTtlMillis),
                     Duration.ofMillis(authCacheNotifiedTtlMillis),
                     AuthCacheSettings.DEFAULTS.maxEntries()))
-            .withSessionTtl(sessionTtl)
-            .withMetricsAddress(metricsAddress)
-            .withSecurityLog(
-                SecurityLogSettings.DEFAULTS.withRetention(Duration.ofDays(eventRetentionDays)));
+            .sessionTtl(sessionTtl)
+            .metricsAddress(metricsAddress)
+            .eventRetention(Duration.ofDays(eventRetentionDays))
+            .build();
     HarmontServer server = HarmontServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

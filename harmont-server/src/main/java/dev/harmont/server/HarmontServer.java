@@ -1,5 +1,6 @@
 package dev.harmont.server;
 
+import dev.harmont.server.account.AccountLimits;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.AuthOutcome;
@@ -91,9 +92,12 @@ public final class HarmontServer implements AutoCloseable {
     try {
       // Only PostgreSQL tells nodes about each other's changes; on SQLite entries live the short
       // TTL, the bound for a change made by an admin command in another process.
-      boolean notified = database.dialect() == Dialect.POSTGRESQL && config.authCache().notified();
+      boolean notified =
+          database.dialect() == Dialect.POSTGRESQL && config.account().authCache().notified();
       AuthCacheSettings cache =
-          notified ? config.authCache() : config.authCache().withoutNotifications();
+          notified
+              ? config.account().authCache()
+              : config.account().authCache().withoutNotifications();
       // Off, no listener at all: not even the cost of a no-op call per authentication.
       AuthOutcome.Listener authOutcomes =
           metrics.enabled() ? new AuthMetrics(metrics.registry()) : AuthOutcome.Listener.NONE;
@@ -102,10 +106,10 @@ public final class HarmontServer implements AutoCloseable {
               database.users(),
               database.tokens(),
               database.events(),
-              config.securityLog().retention(),
+              config.account().eventRetention(),
               config.clock(),
               new SecureRandom(),
-              config.limits().account(),
+              AccountLimits.of(config.account()),
               cache,
               background,
               authOutcomes);
@@ -122,7 +126,10 @@ public final class HarmontServer implements AutoCloseable {
           new SignInLinks(database.signInLinks(), accounts, config.clock(), new SecureRandom());
       CliGrants cliGrants =
           new CliGrants(
-              database.cliGrants(), config.clock(), new SecureRandom(), config.limits().account());
+              database.cliGrants(),
+              config.clock(),
+              new SecureRandom(),
+              AccountLimits.of(config.account()));
       HttpApi api =
           new HttpApi(
               accounts,
@@ -135,7 +142,7 @@ public final class HarmontServer implements AutoCloseable {
               authOutcomes);
       Http1Config http1 =
           Http1Config.builder()
-              .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
+              .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
               .maxPrologueLength(8192)
               // Helidon re-checks every response header value, char by char, on every response
               // (~9 % of the CPU of GET /api/v0/user, bench/RESULTS.md issue 16). Every value we
@@ -154,7 +161,7 @@ public final class HarmontServer implements AutoCloseable {
               // drain cap: a refused or ignored body up to this size is read and discarded, so the
               // connection stays usable and no byte of it is parsed as a next request; past it
               // the connection is closed.
-              .maxPayloadSize(drainCap(config.limits().maxBodyBytes()))
+              .maxPayloadSize(drainCap(config.maxBodyBytes()))
               .addProtocol(http1)
               .addConnectionSelector(HttpApi.http1(http1))
               .directHandlers(api.directHandlers())
@@ -186,7 +193,7 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      Thread pruner = startPruning(accounts, config.securityLog().pruneInterval());
+      Thread pruner = startPruning(accounts, config.eventPruneInterval());
       return new HarmontServer(
           database, accounts, links, web, base, background, listener, metrics, pruner);
     } catch (RuntimeException e) {

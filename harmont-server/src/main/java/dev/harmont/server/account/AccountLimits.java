@@ -7,5 +7,10 @@ package dev.harmont.server.account;
  * @param maxDescriptionLength code points in a key description
  */
 public record AccountLimits(int maxLiveKeysPerUser, int maxDescriptionLength) {
-  public static final AccountLimits DEFAULTS = new AccountLimits(100, 255);
+  public static final AccountLimits DEFAULTS = of(AccountSettings.DEFAULTS);
+
+  /** The limits among {@code settings}. */
+  public static AccountLimits of(AccountSettings settings) {
+    return new AccountLimits(settings.maxLiveKeysPerUser(), settings.maxDescriptionLength());
+  }
 }

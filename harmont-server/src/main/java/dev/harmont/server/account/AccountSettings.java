@@ -64,6 +64,8 @@ public record AccountSettings(
 
   /** True for a session lifetime within {@link #MIN_SESSION_TTL}..{@link #MAX_SESSION_TTL}. */
   public static boolean isSessionTtl(Duration ttl) {
-    return ttl != null && ttl.compareTo(MIN_SESSION_TTL) >= 0 && ttl.compareTo(MAX_SESSION_TTL) <= 0;
+    return ttl != null
+        && ttl.compareTo(MIN_SESSION_TTL) >= 0
+        && ttl.compareTo(MAX_SESSION_TTL) <= 0;
   }
 }
