@@ -22,6 +22,7 @@ final class DerivedDefaults {
   private static final Map<String, String> BY_OPTION =
       Map.of(
           "--session-ttl", SessionTtlConverter.format(AccountSettings.DEFAULT_SESSION_TTL),
+          "--ttl-hours", whole(AccountSettings.DEFAULT_SESSION_TTL, ChronoUnit.HOURS),
           "--event-retention-days", whole(AccountSettings.DEFAULT_EVENT_RETENTION, ChronoUnit.DAYS),
           "--auth-cache-ttl-ms", whole(AuthCacheSettings.DEFAULT_TTL, ChronoUnit.MILLIS),
           "--auth-cache-notified-ttl-ms",
