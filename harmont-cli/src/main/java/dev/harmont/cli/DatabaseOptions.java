@@ -47,6 +47,7 @@ final class DatabaseOptions {
       defaultValue = "" + DatabaseSettings.DEFAULT_POOL_SIZE)
   int poolSize;
 
+  // The default comes from DerivedDefaults.
   @Option(
       names = "--sqlite-synchronous",
       paramLabel = "FULL|NORMAL",
@@ -54,8 +55,7 @@ final class DatabaseOptions {
           "Embedded SQLite only: FULL answers a write once it is fsynced (survives a power"
               + " loss); NORMAL does not wait for the disk (survives kill -9, may lose the last"
               + " writes on an OS crash or power loss), for higher write rates (env"
-              + " HARMONT_SQLITE_SYNCHRONOUS; default: ${DEFAULT-VALUE}).",
-      defaultValue = "FULL")
+              + " HARMONT_SQLITE_SYNCHRONOUS; default: ${DEFAULT-VALUE}).")
   SqliteSynchronous sqliteSynchronous;
 
   DatabaseSettings settings(Map<String, String> env) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Gives every long option a {@code HARMONT_*} environment variable as its default: {@code
  * --data-dir} reads {@code HARMONT_DATA_DIR}, {@code --port} reads {@code HARMONT_PORT}. A flag on
- * the command line wins over the variable, the variable over the built-in default. The environment
+ * the command line wins over the variable, the variable over the built-in default (the option's
+ * {@code defaultValue}, or for a duration or an enum its {@link DerivedDefaults}). The environment
  * is passed in (not read globally) so tests can set it.
  */
 final class EnvDefaults implements IDefaultValueProvider {
@@ -35,6 +36,7 @@ final class EnvDefaults implements IDefaultValueProvider {
       if (value != null && !value.isBlank()) {
         return value;
       }
+      return DerivedDefaults.forOption(name);
     }
     return null;
   }

@@ -9,7 +9,7 @@ final class KeyLimitOptions {
   @Option(
       names = "--max-keys-per-user",
       paramLabel = "N",
-      defaultValue = "100",
+      defaultValue = "" + AccountSettings.DEFAULT_MAX_LIVE_KEYS_PER_USER,
       description =
           "Live personal API keys a user may hold (env HARMONT_MAX_KEYS_PER_USER; default:"
               + " ${DEFAULT-VALUE}).")
@@ -18,7 +18,7 @@ final class KeyLimitOptions {
   @Option(
       names = "--max-description-length",
       paramLabel = "N",
-      defaultValue = "255",
+      defaultValue = "" + AccountSettings.DEFAULT_MAX_DESCRIPTION_LENGTH,
       description =
           "Characters in a key description (env HARMONT_MAX_DESCRIPTION_LENGTH; default:"
               + " ${DEFAULT-VALUE}).")

@@ -1,9 +1,7 @@
 package dev.harmont.cli;
 
 import dev.harmont.server.HarmontServer;
-import dev.harmont.server.Limits;
 import dev.harmont.server.ListenAddress;
-import dev.harmont.server.SecurityLogSettings;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.observe.JsonLogFormatter;
@@ -19,7 +17,11 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code harmont serve}: runs the API until SIGTERM or Ctrl-C, then drains and exits. */
+/**
+ * {@code harmont serve}: runs the API until SIGTERM or Ctrl-C, then drains and exits. Every default
+ * is the server's constant: numbers and strings in {@code defaultValue}, durations and enums
+ * through {@link DerivedDefaults}.
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -56,14 +58,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-body-bytes",
       paramLabel = "BYTES",
-      defaultValue = "65536",
+      defaultValue = "" + ServerConfig.DEFAULT_MAX_BODY_BYTES,
       description = "Largest request body (env HARMONT_MAX_BODY_BYTES; default: ${DEFAULT-VALUE}).")
   int maxBodyBytes;
 
   @Option(
       names = "--max-header-bytes",
       paramLabel = "BYTES",
-      defaultValue = "16384",
+      defaultValue = "" + ServerConfig.DEFAULT_MAX_HEADER_BYTES,
       description =
           "Largest request header block (env HARMONT_MAX_HEADER_BYTES; default: ${DEFAULT-VALUE}).")
   int maxHeaderBytes;
@@ -71,14 +73,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-json-depth",
       paramLabel = "N",
-      defaultValue = "32",
+      defaultValue = "" + ServerConfig.DEFAULT_MAX_JSON_DEPTH,
       description = "Deepest JSON nesting (env HARMONT_MAX_JSON_DEPTH; default: ${DEFAULT-VALUE}).")
   int maxJsonDepth;
 
   @Option(
       names = "--max-json-string-length",
       paramLabel = "N",
-      defaultValue = "65536",
+      defaultValue = "" + ServerConfig.DEFAULT_MAX_JSON_STRING_LENGTH,
       description =
           "Longest JSON string (env HARMONT_MAX_JSON_STRING_LENGTH; default: ${DEFAULT-VALUE}).")
   int maxJsonStringLength;
@@ -86,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--auth-failure-limit",
       paramLabel = "N",
-      defaultValue = "60",
+      defaultValue = "" + ServerConfig.DEFAULT_AUTH_FAILURE_LIMIT,
       description =
           "Refused credentials per client address per window; past it, that address's refused"
               + " credentials get 429 instead of 401 (valid ones are always served) (env"
@@ -96,7 +98,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--auth-failure-window-seconds",
       paramLabel = "SECONDS",
-      defaultValue = "60",
       description =
           "The window of --auth-failure-limit (env HARMONT_AUTH_FAILURE_WINDOW_SECONDS; default:"
               + " ${DEFAULT-VALUE}).")
@@ -123,7 +124,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--auth-cache-ttl-ms",
       paramLabel = "MILLIS",
-      defaultValue = "1000",
       description =
           "How long a validated token is served from memory without notifications (SQLite, or"
               + " PostgreSQL while this node is not listening); also how long a key revoked"
@@ -134,7 +134,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--event-retention-days",
       paramLabel = "DAYS",
-      defaultValue = "90",
       description =
           "How long security events are kept; older ones are deleted hourly and never listed"
               + " (env HARMONT_EVENT_RETENTION_DAYS; default: ${DEFAULT-VALUE}).")
@@ -143,7 +142,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--session-ttl",
       paramLabel = "DURATION",
-      defaultValue = "12h",
       converter = SessionTtlConverter.class,
       description =
           "Lifetime of a web console sign-in, such as 30m, 12h or 7d, from 1m to 30d (env"
@@ -153,7 +151,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--auth-cache-notified-ttl-ms",
       paramLabel = "MILLIS",
-      defaultValue = "60000",
       description =
           "PostgreSQL: how long a validated token is served from memory while this node listens"
               + " for every node's revocations (LISTEN/NOTIFY; they then reach it within"
@@ -201,39 +198,40 @@ final class ServeCommand implements Callable<Integer> {
     return values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
   }
 
+  /** The server's configuration from the parsed options. */
+  ServerConfig config() {
+    return ServerConfig.builder()
+        .database(database.settings(context.env()))
+        .host(host)
+        .port(port)
+        .publicUrl(publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip())
+        .maxBodyBytes(maxBodyBytes)
+        .maxHeaderBytes(maxHeaderBytes)
+        .maxJsonDepth(maxJsonDepth)
+        .maxJsonStringLength(maxJsonStringLength)
+        .maxLiveKeysPerUser(keyLimits.maxKeysPerUser)
+        .maxDescriptionLength(keyLimits.maxDescriptionLength)
+        .authFailureLimit(authFailureLimit)
+        .authFailureWindow(Duration.ofSeconds(authFailureWindowSeconds))
+        .trustedProxies(trimmed(trustedProxies))
+        .corsOrigins(trimmed(corsOrigins))
+        .authCache(
+            new AuthCacheSettings(
+                Duration.ofMillis(authCacheTtlMillis),
+                Duration.ofMillis(authCacheNotifiedTtlMillis),
+                AuthCacheSettings.DEFAULTS.maxEntries()))
+        .sessionTtl(sessionTtl)
+        .metricsAddress(metricsAddress)
+        .eventRetention(Duration.ofDays(eventRetentionDays))
+        .build();
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     if (logFormat == LogFormat.json) {
       JsonLogFormatter.installOnRootHandlers();
     }
-    ServerConfig config =
-        ServerConfig.embedded(ServerConfig.defaultDataDir(context.env()))
-            .withDatabase(database.settings(context.env()))
-            .withHost(host)
-            .withPort(port)
-            .withPublicUrl(publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip())
-            .withLimits(
-                new Limits(
-                    maxBodyBytes,
-                    maxHeaderBytes,
-                    maxJsonDepth,
-                    maxJsonStringLength,
-                    keyLimits.maxKeysPerUser,
-                    keyLimits.maxDescriptionLength,
-                    authFailureLimit,
-                    Duration.ofSeconds(authFailureWindowSeconds)))
-            .withTrustedProxies(trimmed(trustedProxies))
-            .withCorsOrigins(trimmed(corsOrigins))
-            .withAuthCache(
-                new AuthCacheSettings(
-                    Duration.ofMillis(authCacheTtlMillis),
-                    Duration.ofMillis(authCacheNotifiedTtlMillis),
-                    AuthCacheSettings.DEFAULTS.maxEntries()))
-            .withSessionTtl(sessionTtl)
-            .withMetricsAddress(metricsAddress)
-            .withSecurityLog(
-                SecurityLogSettings.DEFAULTS.withRetention(Duration.ofDays(eventRetentionDays)));
-    HarmontServer server = HarmontServer.start(config);
+    HarmontServer server = HarmontServer.start(config());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

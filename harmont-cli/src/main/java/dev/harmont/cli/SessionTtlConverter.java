@@ -1,5 +1,6 @@
 package dev.harmont.cli;
 
+import dev.harmont.server.account.AccountSettings;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -7,12 +8,11 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code --session-ttl}: a whole number and a unit, {@code 30m}, {@code 12h} or {@code 7d}; at
- * least a minute, at most 30 days (a session is a bearer secret kept by a browser: it should end).
+ * {@code --session-ttl}: a whole number and a unit, {@code 30m}, {@code 12h} or {@code 7d}, within
+ * {@link AccountSettings#MIN_SESSION_TTL} and {@link AccountSettings#MAX_SESSION_TTL} (a session is
+ * a bearer secret kept by a browser: it should end).
  */
 final class SessionTtlConverter implements ITypeConverter<Duration> {
-  static final Duration MIN = Duration.ofMinutes(1);
-  static final Duration MAX = Duration.ofDays(30);
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,6})([mhd])");
 
   @Override
@@ -29,10 +29,36 @@ final class SessionTtlConverter implements ITypeConverter<Duration> {
           case "h" -> Duration.ofHours(n);
           default -> Duration.ofDays(n);
         };
-    if (ttl.compareTo(MIN) < 0 || ttl.compareTo(MAX) > 0) {
+    if (!AccountSettings.isSessionTtl(ttl)) {
       throw new TypeConversionException(
-          "'" + value + "' is out of range: a session lasts from 1m to 30d");
+          "'" + value + "' is out of range: a session lasts from " + bounds());
     }
     return ttl;
+  }
+
+  /** The session bounds as a person writes them: {@code 1m to 30d}. */
+  static String bounds() {
+    return format(AccountSettings.MIN_SESSION_TTL)
+        + " to "
+        + format(AccountSettings.MAX_SESSION_TTL);
+  }
+
+  /**
+   * A duration as this converter reads it, in its largest whole unit: {@code 30m}, {@code 12h},
+   * {@code 7d}.
+   *
+   * @throws IllegalArgumentException when it is not a whole number of minutes
+   */
+  static String format(Duration ttl) {
+    if (ttl.isNegative() || !ttl.equals(Duration.ofMinutes(ttl.toMinutes()))) {
+      throw new IllegalArgumentException(ttl + " is not a whole number of minutes");
+    }
+    if (ttl.equals(Duration.ofDays(ttl.toDays())) && !ttl.isZero()) {
+      return ttl.toDays() + "d";
+    }
+    if (ttl.equals(Duration.ofHours(ttl.toHours())) && !ttl.isZero()) {
+      return ttl.toHours() + "h";
+    }
+    return ttl.toMinutes() + "m";
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.ServerConfig;
+import dev.harmont.server.store.DatabaseSettings;
 import dev.harmont.server.testing.Api;
 import dev.harmont.server.testing.Backend;
 import dev.harmont.server.testing.TestServer;
@@ -55,8 +56,7 @@ class AdminBackupTest {
     long finished;
     Run backup;
     try (TestServer server =
-        TestServer.start(
-            Backend.SQLITE, c -> c.withLimits(c.limits().withMaxLiveKeysPerUser(1_000_000)))) {
+        TestServer.start(Backend.SQLITE, c -> c.maxLiveKeysPerUser(1_000_000))) {
       TestUser user = server.newUser();
       AtomicBoolean stop = new AtomicBoolean();
       ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
@@ -122,7 +122,9 @@ class AdminBackupTest {
 
     // Restore: a second server on a data directory holding the copy as harmont.db.
     Files.copy(copy, restored.resolve("harmont.db"));
-    try (HarmontServer second = HarmontServer.start(ServerConfig.embedded(restored).withPort(0))) {
+    try (HarmontServer second =
+        HarmontServer.start(
+            ServerConfig.builder().port(0).database(DatabaseSettings.embedded(restored)).build())) {
       Api api = new Api(second.baseUri());
       for (String secret : before) {
         assertThat(api.get("/api/v0/user", secret).status())

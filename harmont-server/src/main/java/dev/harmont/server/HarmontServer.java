@@ -89,7 +89,7 @@ public final class HarmontServer implements AutoCloseable {
     try {
       // Only PostgreSQL tells nodes about each other's changes; on SQLite entries live the short
       // TTL, the bound for a change made by an admin command in another process.
-      AccountSettings settings = accountSettings(config);
+      AccountSettings settings = config.account();
       boolean notified =
           database.dialect() == Dialect.POSTGRESQL && settings.authCache().notified();
       if (!notified) {
@@ -117,7 +117,7 @@ public final class HarmontServer implements AutoCloseable {
               accounts, config, docBase::get, database::isReady, metrics.registry(), authOutcomes);
       Http1Config http1 =
           Http1Config.builder()
-              .maxHeadersSize(Math.max(4 * config.limits().maxHeaderBytes(), 64 * 1024))
+              .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
               .maxPrologueLength(8192)
               // Helidon re-checks every response header value, char by char, on every response
               // (~9 % of the CPU of GET /api/v0/user, bench/RESULTS.md issue 16). Every value we
@@ -136,7 +136,7 @@ public final class HarmontServer implements AutoCloseable {
               // drain cap: a refused or ignored body up to this size is read and discarded, so the
               // connection stays usable and no byte of it is parsed as a next request; past it
               // the connection is closed.
-              .maxPayloadSize(drainCap(config.limits().maxBodyBytes()))
+              .maxPayloadSize(drainCap(config.maxBodyBytes()))
               .addProtocol(http1)
               .addConnectionSelector(HttpApi.http1(http1))
               .directHandlers(api.directHandlers())
@@ -168,7 +168,7 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      Thread pruner = startPruning(accounts.securityLog(), config.securityLog().pruneInterval());
+      Thread pruner = startPruning(accounts.securityLog(), config.eventPruneInterval());
       return new HarmontServer(
           database, accounts, web, base, background, listener, metrics, pruner);
     } catch (RuntimeException e) {
@@ -206,15 +206,6 @@ public final class HarmontServer implements AutoCloseable {
                 }
               }
             });
-  }
-
-  private static AccountSettings accountSettings(ServerConfig config) {
-    return new AccountSettings(
-        config.limits().maxLiveKeysPerUser(),
-        config.limits().maxDescriptionLength(),
-        config.sessionTtl(),
-        config.securityLog().retention(),
-        config.authCache());
   }
 
   private static long drainCap(int maxBodyBytes) {

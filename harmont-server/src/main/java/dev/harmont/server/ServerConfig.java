@@ -1,5 +1,6 @@
 package dev.harmont.server;
 
+import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
@@ -9,69 +10,165 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything {@code harmont serve} can be told. Each setting has a flag in the CLI and a {@code
- * HARMONT_*} environment variable; see the README's configuration table.
+ * Everything {@code harmont serve} can be told: an immutable value made by {@link #builder()}. Each
+ * setting has a flag in the CLI and a {@code HARMONT_*} environment variable; see {@code
+ * docs/configuration.md}.
  *
- * @param host interface to listen on
- * @param port TCP port, 0 for any free one
- * @param database where the data lives
- * @param publicUrl base URL clients reach this server at (for {@code doc_url}); null means {@code
- *     http://host:port}
- * @param limits every limit enforced, see {@link Limits}
- * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} is believed (for
- *     the failed-authentication limit); empty: the peer address is the client
- * @param corsOrigins origins allowed to call the API from a browser; empty: CORS is off
- * @param authCache how long validated tokens are served from memory (also the bound on how long
- *     another node may still accept a key revoked here)
- * @param metricsAddress where {@code /metrics} (Prometheus) is served, on a listener of its own;
- *     null: metrics are off
- * @param clock time source (tests use a controllable one)
- * @param sessionTtl lifetime of the session tokens the web console's sign-in gives
- * @param securityLog how long security events are kept
+ * <p>HikariConfig's style: each default is a named constant written once, here or in the class of
+ * the domain that owns the setting ({@link AccountSettings}, {@link AuthCacheSettings}, {@link
+ * DatabaseSettings}), and the command line reads its defaults from those constants. Adding a
+ * setting is one field and one method in {@link Builder}, one accessor here, and the code that uses
+ * it. The account domain's settings are read through {@link #account()}, built here only.
  */
-public record ServerConfig(
-    String host,
-    int port,
-    DatabaseSettings database,
-    String publicUrl,
-    Limits limits,
-    List<String> trustedProxies,
-    List<String> corsOrigins,
-    AuthCacheSettings authCache,
-    ListenAddress metricsAddress,
-    Clock clock,
-    Duration sessionTtl,
-    SecurityLogSettings securityLog) {
-
+public final class ServerConfig {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+  public static final int DEFAULT_MAX_JSON_DEPTH = 32;
+  public static final int DEFAULT_MAX_JSON_STRING_LENGTH = 64 * 1024;
 
-  /** A working day: long enough not to interrupt, short enough that a lost token soon dies. */
-  public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
+  /** A client that fails 60 times in a minute is guessing; scripts with a stale key stop sooner. */
+  public static final int DEFAULT_AUTH_FAILURE_LIMIT = 60;
 
-  public ServerConfig {
-    trustedProxies = List.copyOf(trustedProxies);
-    corsOrigins = List.copyOf(corsOrigins);
-    if (sessionTtl == null || sessionTtl.isNegative() || sessionTtl.isZero()) {
-      throw new IllegalArgumentException("sessionTtl must be positive");
+  public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofMinutes(1);
+
+  /** How often security events past their retention are deleted (listing hides them anyway). */
+  public static final Duration DEFAULT_EVENT_PRUNE_INTERVAL = Duration.ofHours(1);
+
+  // The builder's values, copied at build time and never handed out: the fields are written once
+  // (in Builder), and toBuilder() cannot forget one.
+  private final Builder values;
+  private final AccountSettings account;
+
+  private ServerConfig(Builder builder) {
+    this.values = builder.copy();
+    if (values.database == null) {
+      throw new IllegalStateException(
+          "the database must be set: ServerConfig.builder().database(…)");
     }
+    if (values.port < 0 || values.port > 65_535) {
+      throw new IllegalArgumentException("port must be 0 to 65535, got " + values.port);
+    }
+    positive("maxBodyBytes", values.maxBodyBytes);
+    positive("maxHeaderBytes", values.maxHeaderBytes);
+    positive("maxJsonDepth", values.maxJsonDepth);
+    positive("maxJsonStringLength", values.maxJsonStringLength);
+    if (values.authFailureLimit < 0) {
+      throw new IllegalArgumentException("authFailureLimit must be 0 (off) or more");
+    }
+    positive("authFailureWindow", values.authFailureWindow);
+    positive("eventPruneInterval", values.eventPruneInterval);
+    if (values.clock == null) {
+      throw new IllegalArgumentException("clock must be given");
+    }
+    this.account =
+        new AccountSettings(
+            values.maxLiveKeysPerUser,
+            values.maxDescriptionLength,
+            values.sessionTtl,
+            values.eventRetention,
+            values.authCache);
   }
 
-  /** Defaults, with the embedded database in {@code dataDir}. */
-  public static ServerConfig embedded(Path dataDir) {
-    return new ServerConfig(
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        DatabaseSettings.embedded(dataDir),
-        null,
-        Limits.DEFAULTS,
-        List.of(),
-        List.of(),
-        AuthCacheSettings.DEFAULTS,
-        null,
-        Clock.systemUTC(),
-        DEFAULT_SESSION_TTL,
-        SecurityLogSettings.DEFAULTS);
+  /** Every setting at its default, but the database, which {@link Builder#build()} requires. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values, for a variant of it. */
+  public Builder toBuilder() {
+    return values.copy();
+  }
+
+  /** Interface to listen on. */
+  public String host() {
+    return values.host;
+  }
+
+  /** TCP port, 0 for any free one. */
+  public int port() {
+    return values.port;
+  }
+
+  /** Where the data lives. */
+  public DatabaseSettings database() {
+    return values.database;
+  }
+
+  /**
+   * Base URL clients reach this server at (for {@code doc_url}); null means {@code
+   * http://host:port}.
+   */
+  public String publicUrl() {
+    return values.publicUrl;
+  }
+
+  /** Request body size; larger → 413 {@code payload_too_large}. */
+  public int maxBodyBytes() {
+    return values.maxBodyBytes;
+  }
+
+  /** Request header block size; larger → 431 {@code headers_too_large}. */
+  public int maxHeaderBytes() {
+    return values.maxHeaderBytes;
+  }
+
+  /** JSON nesting depth; deeper → 400 {@code body_invalid_json}. */
+  public int maxJsonDepth() {
+    return values.maxJsonDepth;
+  }
+
+  /** Characters in one JSON string; longer → 400 {@code body_invalid_json}. */
+  public int maxJsonStringLength() {
+    return values.maxJsonStringLength;
+  }
+
+  /**
+   * Refused credentials from one client address within {@link #authFailureWindow()} after which its
+   * refused credentials are answered 429 {@code rate_limited} instead of 401 (credentials that
+   * authenticate are always served); 0 switches it off.
+   */
+  public int authFailureLimit() {
+    return values.authFailureLimit;
+  }
+
+  /** The window of {@link #authFailureLimit()}. */
+  public Duration authFailureWindow() {
+    return values.authFailureWindow;
+  }
+
+  /**
+   * Addresses of reverse proxies whose {@code X-Forwarded-For} is believed (for the
+   * failed-authentication limit); empty: the peer address is the client.
+   */
+  public List<String> trustedProxies() {
+    return values.trustedProxies;
+  }
+
+  /** Origins allowed to call the API from a browser; empty: CORS is off. */
+  public List<String> corsOrigins() {
+    return values.corsOrigins;
+  }
+
+  /** Where {@code /metrics} (Prometheus) is served, on a listener of its own; null: off. */
+  public ListenAddress metricsAddress() {
+    return values.metricsAddress;
+  }
+
+  /** Time source (tests use a controllable one). */
+  public Clock clock() {
+    return values.clock;
+  }
+
+  /** How often security events past their retention are deleted. */
+  public Duration eventPruneInterval() {
+    return values.eventPruneInterval;
+  }
+
+  /** The account domain's settings: key limits, session lifetime, event retention, auth cache. */
+  public AccountSettings account() {
+    return account;
   }
 
   /**
@@ -90,195 +187,203 @@ public record ServerConfig(
     return Path.of(System.getProperty("user.home"), ".local", "share", "harmont");
   }
 
-  public ServerConfig withHost(String v) {
-    return new ServerConfig(
-        v,
-        port,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
+  private static void positive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
   }
 
-  public ServerConfig withPort(int v) {
-    return new ServerConfig(
-        host,
-        v,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
+  private static void positive(String name, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
   }
 
-  public ServerConfig withDatabase(DatabaseSettings v) {
-    return new ServerConfig(
-        host,
-        port,
-        v,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
-  }
+  /**
+   * Makes a {@link ServerConfig}; every setting starts at its default. Values are checked by {@link
+   * #build()}, which throws {@link IllegalArgumentException} naming the first one out of range.
+   */
+  public static final class Builder implements Cloneable {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private DatabaseSettings database;
+    private String publicUrl;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+    private int maxJsonStringLength = DEFAULT_MAX_JSON_STRING_LENGTH;
+    private int authFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT;
+    private Duration authFailureWindow = DEFAULT_AUTH_FAILURE_WINDOW;
+    private List<String> trustedProxies = List.of();
+    private List<String> corsOrigins = List.of();
+    private ListenAddress metricsAddress;
+    private Clock clock = Clock.systemUTC();
+    private Duration eventPruneInterval = DEFAULT_EVENT_PRUNE_INTERVAL;
+    private int maxLiveKeysPerUser = AccountSettings.DEFAULT_MAX_LIVE_KEYS_PER_USER;
+    private int maxDescriptionLength = AccountSettings.DEFAULT_MAX_DESCRIPTION_LENGTH;
+    private Duration sessionTtl = AccountSettings.DEFAULT_SESSION_TTL;
+    private Duration eventRetention = AccountSettings.DEFAULT_EVENT_RETENTION;
+    private AuthCacheSettings authCache = AuthCacheSettings.DEFAULTS;
 
-  public ServerConfig withPublicUrl(String v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        v,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
-  }
+    private Builder() {}
 
-  public ServerConfig withLimits(Limits v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        v,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
-  }
+    /** See {@link ServerConfig#host()}; default {@link #DEFAULT_HOST}. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
 
-  public ServerConfig withTrustedProxies(List<String> v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        limits,
-        v,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
-  }
+    /** See {@link ServerConfig#port()}; default {@link #DEFAULT_PORT}. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
 
-  public ServerConfig withCorsOrigins(List<String> v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        v,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
-  }
+    /** See {@link ServerConfig#database()}; required. */
+    public Builder database(DatabaseSettings database) {
+      this.database = database;
+      return this;
+    }
 
-  public ServerConfig withAuthCache(AuthCacheSettings v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        v,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        securityLog);
-  }
+    /** See {@link ServerConfig#publicUrl()}; default null, {@code http://host:port}. */
+    public Builder publicUrl(String publicUrl) {
+      this.publicUrl = publicUrl;
+      return this;
+    }
 
-  public ServerConfig withMetricsAddress(ListenAddress v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        v,
-        clock,
-        sessionTtl,
-        securityLog);
-  }
+    /** See {@link ServerConfig#maxBodyBytes()}; default {@link #DEFAULT_MAX_BODY_BYTES}. */
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
 
-  public ServerConfig withClock(Clock v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        v,
-        sessionTtl,
-        securityLog);
-  }
+    /** See {@link ServerConfig#maxHeaderBytes()}; default {@link #DEFAULT_MAX_HEADER_BYTES}. */
+    public Builder maxHeaderBytes(int maxHeaderBytes) {
+      this.maxHeaderBytes = maxHeaderBytes;
+      return this;
+    }
 
-  public ServerConfig withSessionTtl(Duration v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        v,
-        securityLog);
-  }
+    /** See {@link ServerConfig#maxJsonDepth()}; default {@link #DEFAULT_MAX_JSON_DEPTH}. */
+    public Builder maxJsonDepth(int maxJsonDepth) {
+      this.maxJsonDepth = maxJsonDepth;
+      return this;
+    }
 
-  public ServerConfig withSecurityLog(SecurityLogSettings v) {
-    return new ServerConfig(
-        host,
-        port,
-        database,
-        publicUrl,
-        limits,
-        trustedProxies,
-        corsOrigins,
-        authCache,
-        metricsAddress,
-        clock,
-        sessionTtl,
-        v);
+    /**
+     * See {@link ServerConfig#maxJsonStringLength()}; default {@link
+     * #DEFAULT_MAX_JSON_STRING_LENGTH}.
+     */
+    public Builder maxJsonStringLength(int maxJsonStringLength) {
+      this.maxJsonStringLength = maxJsonStringLength;
+      return this;
+    }
+
+    /** See {@link ServerConfig#authFailureLimit()}; default {@link #DEFAULT_AUTH_FAILURE_LIMIT}. */
+    public Builder authFailureLimit(int authFailureLimit) {
+      this.authFailureLimit = authFailureLimit;
+      return this;
+    }
+
+    /**
+     * See {@link ServerConfig#authFailureWindow()}; default {@link #DEFAULT_AUTH_FAILURE_WINDOW}.
+     */
+    public Builder authFailureWindow(Duration authFailureWindow) {
+      this.authFailureWindow = authFailureWindow;
+      return this;
+    }
+
+    /** See {@link ServerConfig#trustedProxies()}; default none. */
+    public Builder trustedProxies(List<String> trustedProxies) {
+      this.trustedProxies = List.copyOf(trustedProxies);
+      return this;
+    }
+
+    /** See {@link ServerConfig#corsOrigins()}; default none. */
+    public Builder corsOrigins(List<String> corsOrigins) {
+      this.corsOrigins = List.copyOf(corsOrigins);
+      return this;
+    }
+
+    /** See {@link ServerConfig#metricsAddress()}; default null, metrics off. */
+    public Builder metricsAddress(ListenAddress metricsAddress) {
+      this.metricsAddress = metricsAddress;
+      return this;
+    }
+
+    /** See {@link ServerConfig#clock()}; default the system clock in UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * See {@link ServerConfig#eventPruneInterval()}; default {@link #DEFAULT_EVENT_PRUNE_INTERVAL}.
+     */
+    public Builder eventPruneInterval(Duration eventPruneInterval) {
+      this.eventPruneInterval = eventPruneInterval;
+      return this;
+    }
+
+    /**
+     * See {@link AccountSettings#maxLiveKeysPerUser()}; default {@link
+     * AccountSettings#DEFAULT_MAX_LIVE_KEYS_PER_USER}.
+     */
+    public Builder maxLiveKeysPerUser(int maxLiveKeysPerUser) {
+      this.maxLiveKeysPerUser = maxLiveKeysPerUser;
+      return this;
+    }
+
+    /**
+     * See {@link AccountSettings#maxDescriptionLength()}; default {@link
+     * AccountSettings#DEFAULT_MAX_DESCRIPTION_LENGTH}.
+     */
+    public Builder maxDescriptionLength(int maxDescriptionLength) {
+      this.maxDescriptionLength = maxDescriptionLength;
+      return this;
+    }
+
+    /**
+     * See {@link AccountSettings#sessionTtl()}; default {@link
+     * AccountSettings#DEFAULT_SESSION_TTL}.
+     */
+    public Builder sessionTtl(Duration sessionTtl) {
+      this.sessionTtl = sessionTtl;
+      return this;
+    }
+
+    /**
+     * See {@link AccountSettings#eventRetention()}; default {@link
+     * AccountSettings#DEFAULT_EVENT_RETENTION}.
+     */
+    public Builder eventRetention(Duration eventRetention) {
+      this.eventRetention = eventRetention;
+      return this;
+    }
+
+    /** See {@link AccountSettings#authCache()}; default {@link AuthCacheSettings#DEFAULTS}. */
+    public Builder authCache(AuthCacheSettings authCache) {
+      this.authCache = authCache;
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming the first setting out of range
+     * @throws IllegalStateException when the database is not set
+     */
+    public ServerConfig build() {
+      return new ServerConfig(this);
+    }
+
+    // Every field is an immutable value (the lists are copied when set), so a shallow copy is a
+    // full one, and a setting added later is copied without anyone remembering to.
+    private Builder copy() {
+      try {
+        return (Builder) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.harmont.server.http;
 
-import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.AuthOutcome;
@@ -51,13 +50,12 @@ public final class HttpApi {
       MeterRegistry meters,
       AuthOutcome.Listener authOutcomes) {
     this.errors = new Errors(docBase);
-    Limits limits = config.limits();
     Bodies bodies =
-        new Bodies(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonStringLength());
+        new Bodies(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonStringLength());
     // One throttle for every secret a client presents: other endpoints that check secrets count
     // their failures on it too (AuthThrottle's class comment).
     AuthThrottle throttle =
-        new AuthThrottle(limits.authFailureLimit(), limits.authFailureWindow(), config.clock());
+        new AuthThrottle(config.authFailureLimit(), config.authFailureWindow(), config.clock());
     ClientAddress clients = new ClientAddress(config.trustedProxies());
     Bearer bearer = new Bearer(accounts.authenticator(), throttle, clients, authOutcomes);
     RequestContexts contexts = new RequestContexts(clients);
@@ -144,7 +142,7 @@ public final class HttpApi {
     }
     routing =
         HttpRouting.builder()
-            .addFilter(new EdgeFilter(limits.maxHeaderBytes(), metrics))
+            .addFilter(new EdgeFilter(config.maxHeaderBytes(), metrics))
             .addFilter(new CorsFilter(config.corsOrigins()))
             .error(
                 Throwable.class,

@@ -24,15 +24,18 @@ public record DatabaseSettings(
 
   public static final int DEFAULT_POOL_SIZE = 8;
 
+  /** A write is answered once it is on disk: a 201 survives a power loss. */
+  public static final SqliteSynchronous DEFAULT_SQLITE_SYNCHRONOUS = SqliteSynchronous.FULL;
+
   public DatabaseSettings {
     if (sqliteSynchronous == null) {
-      sqliteSynchronous = SqliteSynchronous.FULL;
+      sqliteSynchronous = DEFAULT_SQLITE_SYNCHRONOUS;
     }
   }
 
-  /** Settings with SQLite's default durability, {@link SqliteSynchronous#FULL}. */
+  /** Settings with SQLite's default durability, {@link #DEFAULT_SQLITE_SYNCHRONOUS}. */
   public DatabaseSettings(Path dataDir, String url, String user, String password, int poolSize) {
-    this(dataDir, url, user, password, poolSize, SqliteSynchronous.FULL);
+    this(dataDir, url, user, password, poolSize, DEFAULT_SQLITE_SYNCHRONOUS);
   }
 
   public static DatabaseSettings embedded(Path dataDir) {

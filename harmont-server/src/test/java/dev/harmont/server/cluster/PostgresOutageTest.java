@@ -105,10 +105,11 @@ class PostgresOutageTest {
     InetSocketAddress postgres = database.postgresAddress();
     proxy = TcpProxy.to(postgres.getHostString(), postgres.getPort());
     ServerConfig config =
-        ServerConfig.embedded(database.settings().dataDir())
-            .withPort(0)
-            .withDatabase(database.settingsVia("127.0.0.1", proxy.port()));
-    cacheTtl = config.authCache().ttl();
+        ServerConfig.builder()
+            .port(0)
+            .database(database.settingsVia("127.0.0.1", proxy.port()))
+            .build();
+    cacheTtl = config.account().authCache().ttl();
     server = HarmontServer.start(config);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     spec = OpenApiValidator.of(send("GET", "/api/v0/openapi.json", null).body());

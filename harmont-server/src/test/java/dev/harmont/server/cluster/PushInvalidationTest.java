@@ -81,17 +81,19 @@ class PushInvalidationTest {
     database = Backend.POSTGRESQL.create();
     InetSocketAddress postgres = database.postgresAddress();
     proxy = TcpProxy.to(postgres.getHostString(), postgres.getPort());
-    ServerConfig defaults = ServerConfig.embedded(database.settings().dataDir());
     ServerConfig config =
-        defaults
-            .withPort(0)
-            .withDatabase(database.settings())
+        ServerConfig.builder()
+            .port(0)
+            .database(database.settings())
             // Every measurement ends in a 401 from one address: not an attack.
-            .withLimits(defaults.limits().withAuthFailures(0, Duration.ofSeconds(60)));
-    shortTtl = config.authCache().ttl();
-    assertThat(config.authCache().notifiedTtl()).isGreaterThan(shortTtl.multipliedBy(10));
+            .authFailureLimit(0)
+            .build();
+    shortTtl = config.account().authCache().ttl();
+    assertThat(config.account().authCache().notifiedTtl()).isGreaterThan(shortTtl.multipliedBy(10));
     a = HarmontServer.start(config);
-    b = HarmontServer.start(config.withDatabase(database.settingsVia("127.0.0.1", proxy.port())));
+    b =
+        HarmontServer.start(
+            config.toBuilder().database(database.settingsVia("127.0.0.1", proxy.port())).build());
     apiA = new Api(a.baseUri());
     awaitListening(b, 0);
   }

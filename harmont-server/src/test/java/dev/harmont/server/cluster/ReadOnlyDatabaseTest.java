@@ -49,10 +49,7 @@ class ReadOnlyDatabaseTest {
     String url = database.settings().url();
     name = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
     server =
-        HarmontServer.start(
-            ServerConfig.embedded(database.settings().dataDir())
-                .withPort(0)
-                .withDatabase(database.settings()));
+        HarmontServer.start(ServerConfig.builder().port(0).database(database.settings()).build());
     api = Api.expectingOutages(server.baseUri());
     owner = server.accounts().createUser("standby@example.org", "Standby").key().secret();
   }

@@ -55,14 +55,14 @@ class TwoNodesTest {
   @BeforeEach
   void startTwoNodesAtOnce() throws Exception {
     database = Backend.POSTGRESQL.create();
-    ServerConfig defaults = ServerConfig.embedded(database.settings().dataDir());
     config =
-        defaults
-            .withPort(0)
-            .withDatabase(database.settings())
+        ServerConfig.builder()
+            .port(0)
+            .database(database.settings())
             // Room for exactly the keys created below, so the limit is exercised too.
-            .withLimits(defaults.limits().withMaxLiveKeysPerUser(CREATIONS + 1))
-            .withClock(clock);
+            .maxLiveKeysPerUser(CREATIONS + 1)
+            .clock(clock)
+            .build();
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService starters = Executors.newFixedThreadPool(2);
     try {
@@ -228,10 +228,10 @@ class TwoNodesTest {
 
     assertThat(b.get("/api/v0/user", fresh).status()).isEqualTo(200);
     // B's entry from before the rotation expires after a TTL; its next lookup learns the end.
-    clock.advance(config.authCache().ttl().plusMillis(1));
+    clock.advance(config.account().authCache().ttl().plusMillis(1));
     assertThat(b.get("/api/v0/user", old).status()).isEqualTo(200);
     assertThat(a.get("/api/v0/user", old).status()).isEqualTo(200);
-    clock.advance(grace.minus(config.authCache().ttl().plusMillis(1)));
+    clock.advance(grace.minus(config.account().authCache().ttl().plusMillis(1)));
     assertThat(a.get("/api/v0/user", old).status()).isEqualTo(401);
     assertThat(b.get("/api/v0/user", old).status()).isEqualTo(401);
     assertThat(b.get("/api/v0/user", fresh).status()).isEqualTo(200);

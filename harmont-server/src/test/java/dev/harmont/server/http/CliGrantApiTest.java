@@ -449,8 +449,7 @@ class CliGrantApiTest extends ServerSuite {
 
   @Test
   void failedExchangesCountTowardsTheAuthFailureThrottle() {
-    restartWith(
-        config -> config.withLimits(config.limits().withAuthFailures(3, Duration.ofMinutes(1))));
+    restartWith(config -> config.authFailureLimit(3).authFailureWindow(Duration.ofMinutes(1)));
     ada = newUser();
     session = server.issueSessionToken(ada);
     Verifier verifier = Verifier.fresh();
@@ -474,7 +473,7 @@ class CliGrantApiTest extends ServerSuite {
 
   @Test
   void theKeyLimitHoldsAndAFullAccountKeepsItsCode() {
-    restartWith(config -> config.withLimits(config.limits().withMaxLiveKeysPerUser(1)));
+    restartWith(config -> config.maxLiveKeysPerUser(1));
     ada = newUser(); // holds its one key
     session = server.issueSessionToken(ada);
     Verifier verifier = Verifier.fresh();

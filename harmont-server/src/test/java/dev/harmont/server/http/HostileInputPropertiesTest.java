@@ -131,7 +131,7 @@ class HostileInputPropertiesTest {
   static void startServers() {
     for (Backend backend : Backend.all()) {
       MutableClock clock = MutableClock.startingNow();
-      TestServer server = TestServer.start(backend, config -> config.withClock(clock));
+      TestServer server = TestServer.start(backend, config -> config.clock(clock));
       Api api = new Api(server.baseUri());
       TestUser victim = server.newUser();
       server.issueKey(victim);

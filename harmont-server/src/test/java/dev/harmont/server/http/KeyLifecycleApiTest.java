@@ -78,8 +78,7 @@ class KeyLifecycleApiTest extends ServerSuite {
 
   @Test
   void wrongChecksumsCountAsFailedAuthentications() {
-    restartWith(
-        config -> config.withLimits(config.limits().withAuthFailures(2, Duration.ofSeconds(60))));
+    restartWith(config -> config.authFailureLimit(2).authFailureWindow(Duration.ofSeconds(60)));
     TestUser user = newUser();
 
     assertThat(api.get("/api/v0/user", typo(user.token(), 10)).status()).isEqualTo(401);
@@ -214,7 +213,7 @@ class KeyLifecycleApiTest extends ServerSuite {
 
   @Test
   void aCachedOldSecretNeverOutlivesItsGraceEvenWithALongCacheTtl() {
-    restartWith(config -> config.withAuthCache(new AuthCacheSettings(Duration.ofHours(1), 1000)));
+    restartWith(config -> config.authCache(new AuthCacheSettings(Duration.ofHours(1), 1000)));
     TestUser user = newUser();
     Response created = create(user, null);
     String id = created.json().at("/api_token/id").asText();

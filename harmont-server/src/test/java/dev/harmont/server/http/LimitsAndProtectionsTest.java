@@ -2,7 +2,6 @@ package dev.harmont.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harmont.server.Limits;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.testing.Api.Response;
 import dev.harmont.server.testing.RawHttp;
@@ -21,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,13 +29,9 @@ import org.junit.jupiter.api.Test;
 class LimitsAndProtectionsTest extends ServerSuite {
   private static final String TOKENS = "/api/v0/user/api-tokens";
 
-  private static UnaryOperator<ServerConfig> limits(UnaryOperator<Limits> change) {
-    return config -> config.withLimits(change.apply(config.limits()));
-  }
-
   @Test
   void liveKeysPerUserAreLimitedAndExpiredOrRevokedOnesDoNotCount() {
-    restartWith(limits(l -> l.withMaxLiveKeysPerUser(3)));
+    restartWith(c -> c.maxLiveKeysPerUser(3));
     TestUser user = newUser(); // holds 1 key
     String expiring =
         api.post(
@@ -64,7 +58,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void concurrentCreationsNeverOvershootTheKeyLimit() throws Exception {
-    restartWith(limits(l -> l.withMaxLiveKeysPerUser(5)));
+    restartWith(c -> c.maxLiveKeysPerUser(5));
     TestUser user = newUser();
     List<Callable<Integer>> creations = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -84,7 +78,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void descriptionAndJsonLimitsAreConfigurable() {
-    restartWith(limits(l -> l.withJson(4, 20).withMaxDescriptionLength(10)));
+    restartWith(c -> c.maxJsonDepth(4).maxJsonStringLength(20).maxDescriptionLength(10));
     TestUser user = newUser();
 
     assertThat(api.post(TOKENS, user.token(), "{\"description\":\"0123456789\"}").status())
@@ -100,7 +94,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void pastTheLimitOnlyRefusedCredentialsAre429UntilTheWindowEnds() throws Exception {
-    restartWith(limits(l -> l.withAuthFailures(3, Duration.ofSeconds(60))));
+    restartWith(c -> c.authFailureLimit(3).authFailureWindow(Duration.ofSeconds(60)));
     TestUser user = newUser();
     for (int i = 0; i < 3; i++) {
       assertThat(api.get("/api/v0/user", "hm_wrong" + i).status()).isEqualTo(401);
@@ -125,7 +119,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
   @Test
   void aThousandRefusedRequestsNeverLockOutAValidKeyFromTheSameAddress() {
     // The default limits, as a new user runs them; the test clock stands still, so one window.
-    int limit = Limits.DEFAULTS.authFailureLimit();
+    int limit = ServerConfig.DEFAULT_AUTH_FAILURE_LIMIT;
     TestUser user = newUser();
     String revoked = server.issueKey(user);
     assertThat(api.post("/api/v0/auth/logout", revoked, null).status()).isEqualTo(204);
@@ -153,7 +147,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void requestsWithoutCredentialsAreNotCounted() {
-    restartWith(limits(l -> l.withAuthFailures(2, Duration.ofSeconds(60))));
+    restartWith(c -> c.authFailureLimit(2).authFailureWindow(Duration.ofSeconds(60)));
     for (int i = 0; i < 10; i++) {
       Response anonymous = api.get("/api/v0/user", null);
       assertThat(anonymous.status()).isEqualTo(401);
@@ -170,9 +164,10 @@ class LimitsAndProtectionsTest extends ServerSuite {
   void forwardedForIsBelievedOnlyFromTrustedProxies() {
     restartWith(
         config ->
-            limits(l -> l.withAuthFailures(2, Duration.ofSeconds(60)))
-                .apply(config)
-                .withTrustedProxies(List.of("127.0.0.1")));
+            config
+                .authFailureLimit(2)
+                .authFailureWindow(Duration.ofSeconds(60))
+                .trustedProxies(List.of("127.0.0.1")));
     TestUser user = newUser();
     for (int i = 0; i < 2; i++) {
       assertThat(viaProxy("203.0.113.7", "hm_wrong").status()).isEqualTo(401);
@@ -187,7 +182,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void anotherAddressIsUnaffectedByAThousandRefusals() {
-    restartWith(config -> config.withTrustedProxies(List.of("127.0.0.1")));
+    restartWith(config -> config.trustedProxies(List.of("127.0.0.1")));
     TestUser user = newUser();
     for (int i = 0; i < 1000; i++) {
       viaProxy("203.0.113.7", "hm_wrong" + i);
@@ -201,7 +196,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void withoutTrustedProxiesForwardedForIsIgnored() {
-    restartWith(limits(l -> l.withAuthFailures(2, Duration.ofSeconds(60))));
+    restartWith(c -> c.authFailureLimit(2).authFailureWindow(Duration.ofSeconds(60)));
     TestUser user = newUser();
     assertThat(viaProxy("203.0.113.1", "hm_wrong").status()).isEqualTo(401);
     assertThat(viaProxy("203.0.113.2", "hm_wrong").status()).isEqualTo(401);
@@ -223,7 +218,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void configuredOriginsGetCorsHeadersOthersAreRefused() {
-    restartWith(c -> c.withCorsOrigins(List.of("https://app.example.org")));
+    restartWith(c -> c.corsOrigins(List.of("https://app.example.org")));
     TestUser user = newUser();
 
     Response allowed = preflight("https://app.example.org");
@@ -241,7 +236,7 @@ class LimitsAndProtectionsTest extends ServerSuite {
 
   @Test
   void anOriginThatIsNotVisibleAsciiIsNeverEchoedEvenWhenEveryOriginIsAllowed() {
-    restartWith(c -> c.withCorsOrigins(List.of("*")));
+    restartWith(c -> c.corsOrigins(List.of("*")));
     TestUser user = newUser();
     assertThat(
             getUserFrom("https://app.example.org", user.token())

@@ -3,7 +3,6 @@ package dev.harmont.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.harmont.server.SecurityLogSettings;
 import dev.harmont.server.testing.Api.Response;
 import dev.harmont.server.testing.TestUser;
 import java.net.http.HttpRequest;
@@ -294,8 +293,7 @@ class SecurityLogApiTest extends ServerSuite {
   void eventsPastTheRetentionAreNeverListedAndAreDeleted() throws Exception {
     restartWith(
         config ->
-            config.withSecurityLog(
-                new SecurityLogSettings(Duration.ofDays(1), Duration.ofMillis(50))));
+            config.eventRetention(Duration.ofDays(1)).eventPruneInterval(Duration.ofMillis(50)));
     TestUser user = newUser();
     api.patch("/api/v0/user", user.token(), "{\"name\":\"Old\"}");
     assertThat(events(user.token())).hasSize(2);

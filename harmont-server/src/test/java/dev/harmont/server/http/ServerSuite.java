@@ -30,7 +30,7 @@ abstract class ServerSuite {
   @BeforeEach
   void startServer() {
     clock = MutableClock.startingNow();
-    server = TestServer.start(backend, config -> config.withClock(clock));
+    server = TestServer.start(backend, config -> config.clock(clock));
     api = new Api(server.baseUri());
   }
 
@@ -40,9 +40,9 @@ abstract class ServerSuite {
   }
 
   /** Replaces this test's server by one whose configuration is adjusted (same clock). */
-  void restartWith(UnaryOperator<ServerConfig> adjust) {
+  void restartWith(UnaryOperator<ServerConfig.Builder> adjust) {
     server.close();
-    server = TestServer.start(backend, config -> adjust.apply(config.withClock(clock)));
+    server = TestServer.start(backend, config -> adjust.apply(config.clock(clock)));
     api = new Api(server.baseUri());
   }
 

@@ -3,7 +3,7 @@ package dev.harmont.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.harmont.server.ServerConfig;
+import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.testing.Api.Response;
 import dev.harmont.server.testing.TestUser;
@@ -47,7 +47,7 @@ class SignInApiTest extends ServerSuite {
 
   @Test
   void aSessionLastsTheConfiguredTtlAndNoLonger() {
-    restartWith(config -> config.withSessionTtl(Duration.ofMinutes(30)));
+    restartWith(config -> config.sessionTtl(Duration.ofMinutes(30)));
     TestUser ada = newUser();
     String session = api.post(SESSIONS, ada.token(), null).json().get("token").asText();
 
@@ -167,8 +167,7 @@ class SignInApiTest extends ServerSuite {
 
   @Test
   void failedRedeemsCountTowardsTheAuthFailureLimit() {
-    restartWith(
-        config -> config.withLimits(config.limits().withAuthFailures(3, Duration.ofSeconds(60))));
+    restartWith(config -> config.authFailureLimit(3).authFailureWindow(Duration.ofSeconds(60)));
     for (int i = 0; i < 3; i++) {
       assertThat(redeem("guess" + i).status()).isEqualTo(400);
     }
@@ -195,6 +194,6 @@ class SignInApiTest extends ServerSuite {
 
   @Test
   void theDefaultSessionTtlIsTwelveHours() {
-    assertThat(ServerConfig.DEFAULT_SESSION_TTL).isEqualTo(Duration.ofHours(12));
+    assertThat(AccountSettings.DEFAULT_SESSION_TTL).isEqualTo(Duration.ofHours(12));
   }
 }

@@ -33,7 +33,7 @@ class UnreadBodyTest extends ServerSuite {
         "OPTIONS /api/v0/user"
       })
   void aBodyTheHandlerDidNotReadIsNeverTakenForTheNextRequest(String request) throws IOException {
-    restartWith(c -> c.withCorsOrigins(List.of("https://app.example.org")));
+    restartWith(c -> c.corsOrigins(List.of("https://app.example.org")));
     TestUser user = newUser();
     String ownKey =
         api.post("/api/v0/user/api-tokens", user.token(), "{}").json().at("/api_token/id").asText();
@@ -54,7 +54,7 @@ class UnreadBodyTest extends ServerSuite {
 
   @Test
   void aStreamedBodyOverTheLimitIsDiscardedNotTakenForRequests() throws IOException {
-    restartWith(c -> c.withLimits(c.limits().withMaxBodyBytes(1024)));
+    restartWith(c -> c.maxBodyBytes(1024));
     String answers = patchChunked(HIDDEN.repeat(100)); // 3.5 KB: over the limit, under the cap
 
     assertThat(answers).startsWith("HTTP/1.1 413");
@@ -63,7 +63,7 @@ class UnreadBodyTest extends ServerSuite {
 
   @Test
   void aStreamedBodyPastTheDrainCapEndsTheConnectionUnparsed() throws IOException {
-    restartWith(c -> c.withLimits(c.limits().withMaxBodyBytes(1024)));
+    restartWith(c -> c.maxBodyBytes(1024));
     String answers = patchChunked(HIDDEN.repeat(40_000)); // 1.4 MB: past the 1 MiB cap
 
     assertThat(answers).doesNotContain("200 OK");

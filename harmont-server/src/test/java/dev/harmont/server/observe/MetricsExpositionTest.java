@@ -51,9 +51,10 @@ class MetricsExpositionTest {
             backend,
             config ->
                 config
-                    .withClock(clock)
-                    .withMetricsAddress(new ListenAddress("127.0.0.1", 0))
-                    .withLimits(config.limits().withAuthFailures(5, Duration.ofMinutes(1))));
+                    .clock(clock)
+                    .metricsAddress(new ListenAddress("127.0.0.1", 0))
+                    .authFailureLimit(5)
+                    .authFailureWindow(Duration.ofMinutes(1)));
     api = new Api(server.baseUri());
   }
 
@@ -245,7 +246,7 @@ class MetricsExpositionTest {
       ListenAddress busy = new ListenAddress("127.0.0.1", taken.getLocalPort());
 
       assertThatThrownBy(
-              () -> TestServer.start(backend, config -> config.withMetricsAddress(busy)).close())
+              () -> TestServer.start(backend, config -> config.metricsAddress(busy)).close())
           .hasMessageContaining(busy.toString());
     }
   }
@@ -253,7 +254,7 @@ class MetricsExpositionTest {
   @Test
   void withoutAnAddressThereIsNoMetricsListener() {
     server.close();
-    server = TestServer.start(backend, config -> config.withClock(clock));
+    server = TestServer.start(backend, config -> config.clock(clock));
 
     assertThat(server.server().metricsPort()).isEqualTo(-1);
   }

@@ -51,7 +51,7 @@ class PrometheusScrapeTest {
     Path binary = prometheusBinary();
     server =
         TestServer.start(
-            Backend.SQLITE, config -> config.withMetricsAddress(new ListenAddress("127.0.0.1", 0)));
+            Backend.SQLITE, config -> config.metricsAddress(new ListenAddress("127.0.0.1", 0)));
     int port = freePort();
     prometheusBase = URI.create("http://127.0.0.1:" + port);
     Path config = dir.resolve("prometheus.yml");

@@ -17,22 +17,22 @@ public final class ServeForTest {
 
   public static void main(String[] args) throws InterruptedException {
     Path dataDir = Path.of(args[0]);
-    ServerConfig config = ServerConfig.embedded(dataDir).withPort(0);
+    ServerConfig.Builder config =
+        ServerConfig.builder().port(0).database(DatabaseSettings.embedded(dataDir));
     for (int i = 1; i < args.length; i++) {
       if (args[i].startsWith("--url=")) {
-        config =
-            config.withDatabase(
-                new DatabaseSettings(
-                    dataDir,
-                    args[i].substring("--url=".length()),
-                    System.getenv("HARMONT_DATABASE_USER"),
-                    System.getenv("HARMONT_DATABASE_PASSWORD"),
-                    4));
+        config.database(
+            new DatabaseSettings(
+                dataDir,
+                args[i].substring("--url=".length()),
+                System.getenv("HARMONT_DATABASE_USER"),
+                System.getenv("HARMONT_DATABASE_PASSWORD"),
+                4));
       } else {
         throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    HarmontServer server = HarmontServer.start(config);
+    HarmontServer server = HarmontServer.start(config.build());
     System.out.println(server.port());
     System.out.flush();
     Thread.currentThread().join();

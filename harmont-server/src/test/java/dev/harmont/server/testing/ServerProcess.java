@@ -2,7 +2,7 @@ package dev.harmont.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harmont.server.Limits;
+import dev.harmont.server.ServerConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -77,7 +77,7 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static void assertRefusedThenLiveStillServed(
       Api api, List<String> refused, List<String> live) {
-    int limit = Limits.DEFAULTS.authFailureLimit();
+    int limit = ServerConfig.DEFAULT_AUTH_FAILURE_LIMIT;
     for (int i = 0; i < refused.size(); i++) {
       Api.Response response = api.get("/api/v0/user", refused.get(i));
       if (i < limit) {

@@ -32,20 +32,17 @@ public final class TestServer implements AutoCloseable {
 
   /** A server on a fresh embedded database with the given clock. */
   public static TestServer start(Clock clock) {
-    return start(Backend.SQLITE, config -> config.withClock(clock));
+    return start(Backend.SQLITE, config -> config.clock(clock));
   }
 
   /**
    * A server on a fresh database of {@code backend}, its configuration adjusted by {@code adjust}.
    */
-  public static TestServer start(Backend backend, UnaryOperator<ServerConfig> adjust) {
+  public static TestServer start(Backend backend, UnaryOperator<ServerConfig.Builder> adjust) {
     TestDatabase database = backend.create();
     try {
       ServerConfig config =
-          adjust.apply(
-              ServerConfig.embedded(database.settings().dataDir())
-                  .withPort(0)
-                  .withDatabase(database.settings()));
+          adjust.apply(ServerConfig.builder().port(0).database(database.settings())).build();
       return new TestServer(HarmontServer.start(config), database);
     } catch (RuntimeException e) {
       database.close();
