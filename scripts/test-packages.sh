@@ -26,7 +26,8 @@ harmont_ensure_test_packages() {
   local pkg skip needed=() missing=() skips=()
   while read -r pkg skip; do
     needed+=("$pkg")
-    if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]; then
+    # "install ok installed", or "hold ok installed" for a held package.
+    if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != *" ok installed" ]]; then
       missing+=("$pkg")
       [ -z "$skip" ] || [[ " ${skips[*]} " == *" $skip=1 "* ]] || skips+=("$skip=1")
     fi
