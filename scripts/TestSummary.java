@@ -160,39 +160,49 @@ public class TestSummary {
     }
   }
 
+  /**
+   * Counts the report's test cases one by one: the totals on its {@code <testsuite>} element can be
+   * wrong (0 for a parameterized test class, for instance), while each case has its outcome.
+   */
   static Counts read(DocumentBuilder xml, Path report, String module, List<Failure> failures)
       throws Exception {
     Document doc = xml.parse(report.toFile());
-    Element suite = doc.getDocumentElement();
-    NodeList cases = suite.getElementsByTagName("testcase");
+    NodeList cases = doc.getDocumentElement().getElementsByTagName("testcase");
+    int failed = 0;
+    int errors = 0;
+    int skipped = 0;
     for (int i = 0; i < cases.getLength(); i++) {
       Element testcase = (Element) cases.item(i);
       for (Node child = testcase.getFirstChild(); child != null; child = child.getNextSibling()) {
-        if (child instanceof Element e
-            && (e.getTagName().equals("failure") || e.getTagName().equals("error"))) {
+        if (!(child instanceof Element e)) {
+          continue;
+        }
+        String outcome = e.getTagName();
+        if (outcome.equals("skipped")) {
+          skipped++;
+          break;
+        }
+        if (outcome.equals("failure") || outcome.equals("error")) {
+          if (outcome.equals("failure")) {
+            failed++;
+          } else {
+            errors++;
+          }
           failures.add(
               new Failure(
                   module,
                   testcase.getAttribute("classname") + "." + testcase.getAttribute("name"),
-                  firstLine(e.getAttribute("message"))));
+                  brief(e.getAttribute("message"))));
           break;
         }
       }
     }
-    return new Counts(
-        number(suite, "tests"),
-        number(suite, "failures"),
-        number(suite, "errors"),
-        number(suite, "skipped"));
+    return new Counts(cases.getLength(), failed, errors, skipped);
   }
 
-  static int number(Element e, String attribute) {
-    String value = e.getAttribute(attribute);
-    return value.isEmpty() ? 0 : Integer.parseInt(value);
-  }
-
-  static String firstLine(String message) {
-    String line = message.strip().lines().findFirst().orElse("");
+  /** The message on one line, shortened: AssertJ's start with an empty line. */
+  static String brief(String message) {
+    String line = message.strip().replaceAll("\\s+", " ");
     return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 
