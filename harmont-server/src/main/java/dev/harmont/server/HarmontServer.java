@@ -4,6 +4,7 @@ import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.CliGrants;
+import dev.harmont.server.account.Idempotency;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.observe.AuthMetrics;
@@ -123,11 +124,14 @@ public final class HarmontServer implements AutoCloseable {
       CliGrants cliGrants =
           new CliGrants(
               database.cliGrants(), config.clock(), new SecureRandom(), config.limits().account());
+      Idempotency idempotency =
+          new Idempotency(database.idempotency(), config.clock(), new SecureRandom());
       HttpApi api =
           new HttpApi(
               accounts,
               links,
               cliGrants,
+              idempotency,
               config,
               docBase::get,
               database::isReady,
@@ -186,7 +190,7 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      Thread pruner = startPruning(accounts, config.securityLog().pruneInterval());
+      Thread pruner = startPruning(accounts, idempotency, config.securityLog().pruneInterval());
       return new HarmontServer(
           database, accounts, links, web, base, background, listener, metrics, pruner);
     } catch (RuntimeException e) {
@@ -201,11 +205,12 @@ public final class HarmontServer implements AutoCloseable {
   }
 
   /**
-   * Deletes security events past their retention now and then every {@code interval}, on a virtual
-   * thread that ends with the executor. A failure (the database is down) is logged and retried at
-   * the next interval; listing never shows expired events anyway.
+   * Deletes security events past their retention and expired idempotency records now and then every
+   * {@code interval}, on a virtual thread that ends with the executor. A failure (the database is
+   * down) is logged and retried at the next interval; neither is ever shown once expired anyway.
    */
-  private static Thread startPruning(AccountService accounts, Duration interval) {
+  private static Thread startPruning(
+      AccountService accounts, Idempotency idempotency, Duration interval) {
     return Thread.ofVirtual()
         .name("harmont-event-pruning")
         .start(
@@ -216,6 +221,14 @@ public final class HarmontServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                   LOG.log(
                       System.Logger.Level.WARNING, "could not delete expired security events", e);
+                }
+                try {
+                  idempotency.deleteExpired();
+                } catch (RuntimeException e) {
+                  LOG.log(
+                      System.Logger.Level.WARNING,
+                      "could not delete expired idempotency records",
+                      e);
                 }
                 try {
                   Thread.sleep(interval);
