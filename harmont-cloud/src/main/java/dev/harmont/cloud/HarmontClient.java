@@ -11,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -271,6 +274,70 @@ public final class HarmontClient {
           .append(URLEncoder.encode(params.before(), StandardCharsets.UTF_8));
     }
     return read(Call.get(path.toString()), Wire::securityEventPage);
+  }
+
+  /**
+   * Every event of the current user's security log from the page {@code params} names on, newest
+   * first, as one sequence that fetches its pages while it is read (operation {@code listEvents},
+   * page after page following {@link SecurityEventPage#next()}), like stripe-java's {@code
+   * autoPagingIterable()}.
+   *
+   * <pre>{@code
+   * for (SecurityEvent event : client.listEventsAutoPaging(EventListParams.builder().build())) {
+   *   System.out.println(event.type() + " " + event.createdAt());
+   * }
+   * // As a stream, still fetched lazily:
+   * Stream<SecurityEvent> rotations =
+   *     StreamSupport.stream(client.listEventsAutoPaging(params).spliterator(), false)
+   *         .filter(e -> e.type().equals("api_token.rotated"));
+   * }</pre>
+   *
+   * <p>Nothing is fetched before the first {@code hasNext()}; each next page is fetched when the
+   * previous one is used up, so stopping early (a {@code break}, a stream's {@code limit} or {@code
+   * findFirst}) fetches no further page. Each page is one {@link #listEvents} call, retried like
+   * it. Following cursors, no event is seen twice; events written after the first page was fetched
+   * are not included. Every {@link Iterable#iterator()} starts again from {@code params}. The
+   * iterators are not thread-safe.
+   *
+   * @param params the page size (larger pages: fewer requests) and where to start ({@code
+   *     EventListParams.builder().build()} for the newest events, 50 per page)
+   * @return the events; its iterators' {@code hasNext()} and {@code next()} throw what {@link
+   *     #listEvents} throws when a page cannot be fetched
+   * @throws NullPointerException if {@code params} is null
+   */
+  public Iterable<SecurityEvent> listEventsAutoPaging(EventListParams params) {
+    Objects.requireNonNull(params, "params: pass EventListParams.builder().build() for defaults");
+    return () -> new EventPages(params);
+  }
+
+  /** Walks the pages of the security log, fetching the next one when the current one ends. */
+  private final class EventPages implements Iterator<SecurityEvent> {
+    private EventListParams nextPage;
+    private Iterator<SecurityEvent> page = Collections.emptyIterator();
+
+    EventPages(EventListParams first) {
+      this.nextPage = first;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!page.hasNext() && nextPage != null) {
+        SecurityEventPage fetched = listEvents(nextPage);
+        page = fetched.events().iterator();
+        // An empty page ends the walk even if it names a next one, so that a server repeating
+        // a cursor cannot make it loop.
+        nextPage = fetched.events().isEmpty() ? null : fetched.nextPage(nextPage).orElse(null);
+      }
+      return page.hasNext();
+    }
+
+    @Override
+    public SecurityEvent next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("no more security events");
+      }
+      return page.next();
+    }
   }
 
   /**

@@ -217,6 +217,70 @@ class HarmontClientTest {
     assertThat(page.nextPage(params)).contains(new EventListParams(2, "a+b="));
   }
 
+  /** A page of the security log with one event per id, and its next cursor (or null). */
+  private static Reply eventPage(String next, String... ids) {
+    StringBuilder events = new StringBuilder();
+    for (String id : ids) {
+      events
+          .append(events.length() == 0 ? "" : ",")
+          .append("{\"id\":\"")
+          .append(id)
+          .append("\",\"type\":\"user.renamed\",\"created_at\":\"2026-01-01T10:00:00Z\",")
+          .append("\"ip\":null,\"user_agent\":null,\"request_id\":null,\"api_token_id\":null}");
+    }
+    return Reply.json(
+        200,
+        "{\"events\":["
+            + events
+            + "],\"next\":"
+            + (next == null ? "null" : "\"" + next + "\"")
+            + "}");
+  }
+
+  @Test
+  void autoPagingFetchesEachPageWhenThePreviousOneIsUsedUp() {
+    server.enqueue(eventPage("c1", "e1", "e2"), eventPage("c2", "e3", "e4"), eventPage(null, "e5"));
+    Iterable<SecurityEvent> events =
+        client().listEventsAutoPaging(EventListParams.builder().limit(2).build());
+    assertThat(server.requests()).isEmpty();
+
+    java.util.Iterator<SecurityEvent> it = events.iterator();
+    assertThat(it.next().id()).isEqualTo("e1");
+    assertThat(server.requests()).hasSize(1);
+    assertThat(it.next().id()).isEqualTo("e2");
+    assertThat(server.requests()).hasSize(1);
+    assertThat(it.next().id()).isEqualTo("e3");
+    List<String> rest = new java.util.ArrayList<>();
+    it.forEachRemaining(e -> rest.add(e.id()));
+
+    assertThat(rest).containsExactly("e4", "e5");
+    assertThat(server.requests())
+        .extracting(r -> r.uri().getRawQuery())
+        .containsExactly("limit=2", "limit=2&before=c1", "limit=2&before=c2");
+    assertThat(it.hasNext()).isFalse();
+    assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+  }
+
+  @Test
+  void autoPagingStopsAtAnEmptyPageAndWhenTheReaderStops() {
+    // An empty page that names a next one ends the walk: a third request would be unscripted.
+    server.enqueue(eventPage("c1", "e1"), eventPage("c2"));
+    HarmontClient client = client();
+    List<String> all = new java.util.ArrayList<>();
+    client.listEventsAutoPaging(EventListParams.builder().build()).forEach(e -> all.add(e.id()));
+    assertThat(all).containsExactly("e1");
+    assertThat(server.requests()).hasSize(2);
+
+    server.enqueue(eventPage("c1", "e1", "e2"), eventPage(null, "e3"));
+    assertThat(
+            java.util.stream.StreamSupport.stream(
+                    client.listEventsAutoPaging(EventListParams.builder().build()).spliterator(),
+                    false)
+                .findFirst())
+        .hasValueSatisfying(e -> assertThat(e.id()).isEqualTo("e1"));
+    assertThat(server.requests()).hasSize(3);
+  }
+
   @Test
   void createApiTokenLeavesAbsentFieldsOut() throws IOException {
     server.enqueue(Reply.json(201, "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}"));
