@@ -153,7 +153,7 @@ class HarmontClientTest {
   }
 
   @Test
-  void rotateApiTokenSendsNullForNeverAndTheGraceInSecondsAndIsNeverRetried() throws IOException {
+  void rotateApiTokenSendsNullForNeverAndTheGraceInSeconds() throws IOException {
     server.enqueue(Reply.json(201, "{\"token\":\"hm_new\",\"api_token\":" + TOKEN_JSON + "}"));
 
     CreatedApiToken rotated =
@@ -172,11 +172,6 @@ class HarmontClientTest {
         .isEqualTo(json.readTree("{\"expires_at\":null,\"grace_period_seconds\":600}"));
     assertThat(rotated.apiToken().hint()).isEqualTo("x9Qz");
     assertThat(rotated.toString()).doesNotContain("hm_new");
-
-    server.enqueue(Reply.json(503, "{}"));
-    assertThatThrownBy(() -> client().rotateApiToken("k", ApiTokenRotate.builder().build()))
-        .isInstanceOf(ServerException.class);
-    assertThat(server.requests()).hasSize(2);
   }
 
   @Test
@@ -654,37 +649,90 @@ class HarmontClientTest {
   }
 
   @Test
-  void aRateLimitOnThePostIsReportedWithItsRetryAfterAndNotRetried() {
+  void aRateLimitOnThePostIsWaitedOutAndRetriedWithTheSameKey() {
     server.enqueue(
         Reply.error(429, "rate_limited", "rate_limited", "Slow down.", "r")
             .withHeader("Retry-After", "2"),
         Reply.json(201, "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}"));
 
-    RateLimitException e =
-        catchThrowableOfType(
-            RateLimitException.class,
-            () -> client().createApiToken(ApiTokenCreate.builder().description("x").build()));
+    CreatedApiToken created =
+        client().createApiToken(ApiTokenCreate.builder().description("x").build());
 
-    assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
-    assertThat(server.requests()).hasSize(1);
-    assertThat(sleeps).isEmpty();
+    assertThat(created.secret()).isEqualTo("hm_x");
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(2));
+    List<Received> requests = server.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0).header("Idempotency-Key"))
+        .isNotBlank()
+        .isEqualTo(requests.get(1).header("Idempotency-Key"));
+    assertThat(requests.get(1).body()).isEqualTo(requests.get(0).body());
   }
 
   @ParameterizedTest
   @ValueSource(ints = {502, 503, 504})
-  void createApiTokenAndLogoutAreNeverRetried(int status) {
+  void thePostsAreRetriedWithOneNewKeyPerCall(int status) {
+    String created = "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}";
     server.enqueue(
         Reply.error(status, "api_error", "x", "Busy.", "r1"),
+        Reply.json(201, created),
         Reply.error(status, "api_error", "x", "Busy.", "r2"),
+        Reply.json(201, created),
+        Reply.error(status, "api_error", "x", "Busy.", "r3"),
         Reply.noContent());
-    HarmontClient client = builder().maxRetries(5).build();
+    HarmontClient client = client();
 
-    assertThatThrownBy(() -> client.createApiToken(ApiTokenCreate.builder().build()))
-        .isInstanceOf(ServerException.class);
-    assertThatThrownBy(client::logout).isInstanceOf(ServerException.class);
+    client.createApiToken(ApiTokenCreate.builder().build());
+    client.rotateApiToken("k1", ApiTokenRotate.builder().build());
+    client.logout();
 
-    assertThat(server.requests()).extracting(Received::method).containsExactly("POST", "POST");
-    assertThat(sleeps).isEmpty();
+    List<Received> requests = server.requests();
+    assertThat(requests).extracting(Received::method).containsOnly("POST").hasSize(6);
+    List<String> keys = requests.stream().map(r -> r.header("Idempotency-Key")).toList();
+    assertThat(keys).doesNotContainNull();
+    assertThat(keys.get(1)).isEqualTo(keys.get(0));
+    assertThat(keys.get(3)).isEqualTo(keys.get(2));
+    assertThat(keys.get(5)).isEqualTo(keys.get(4));
+    assertThat(List.of(keys.get(0), keys.get(2), keys.get(4))).doesNotHaveDuplicates();
+    assertThat(sleeps).hasSize(3);
+  }
+
+  @Test
+  void aKeyStillInUseIsRetriedButOtherConflictsAreNot() {
+    server.enqueue(
+        Reply.error(409, "conflict", "idempotency_key_in_use", "Still running.", "r1")
+            .withHeader("Retry-After", "1"),
+        Reply.json(201, "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}"),
+        Reply.error(409, "conflict", "api_token_rotation_conflict", "Lost a race.", "r2"));
+    HarmontClient client = client();
+
+    assertThat(client.createApiToken(ApiTokenCreate.builder().build()).secret()).isEqualTo("hm_x");
+    InvalidRequestException e =
+        catchThrowableOfType(
+            InvalidRequestException.class,
+            () -> client.rotateApiToken("k1", ApiTokenRotate.builder().build()));
+
+    assertThat(e.code()).isEqualTo("api_token_rotation_conflict");
+    assertThat(server.requests()).hasSize(3);
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void onlyThePostsCarryAnIdempotencyKey() {
+    server.enqueue(
+        Reply.json(200, USER_JSON),
+        Reply.json(200, USER_JSON),
+        Reply.noContent(),
+        Reply.noContent());
+    HarmontClient client = client();
+
+    client.getCurrentUser();
+    client.updateCurrentUser(new UserUpdate("Ada"));
+    client.revokeApiToken("k1");
+    client.logout();
+
+    assertThat(server.requests())
+        .extracting(r -> r.method() + " " + (r.header("Idempotency-Key") != null))
+        .containsExactly("GET false", "PATCH false", "DELETE false", "POST true");
   }
 
   @Test
@@ -723,20 +771,35 @@ class HarmontClientTest {
   }
 
   @Test
-  void aCutConnectionOnCreateIsReportedAsPossiblyDoneAndNotRetried() {
+  void aCutConnectionOnCreateIsRetriedWithTheSameKey() {
     server.enqueue(
         Reply.dropConnection(),
         Reply.json(201, "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}"));
 
+    CreatedApiToken created = client().createApiToken(ApiTokenCreate.builder().build());
+
+    assertThat(created.secret()).isEqualTo("hm_x");
+    List<Received> requests = server.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1).header("Idempotency-Key"))
+        .isEqualTo(requests.get(0).header("Idempotency-Key"));
+    assertThat(sleeps).hasSize(1);
+  }
+
+  @Test
+  void aPostCutOnEveryAttemptIsReportedAfterItsRetries() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(Reply.dropConnection());
+    }
+
     ConnectionException e =
-        catchThrowableOfType(
-            ConnectionException.class,
-            () -> client().createApiToken(ApiTokenCreate.builder().build()));
+        catchThrowableOfType(ConnectionException.class, () -> client().logout());
 
     assertThat(e.statusCode()).isZero();
-    assertThat(e.getMessage()).contains("POST /api/v0/user/api-tokens", "not retried");
-    assertThat(server.requests()).hasSize(1);
-    assertThat(sleeps).isEmpty();
+    assertThat(e.getMessage())
+        .contains("POST /api/v0/auth/logout", "after 3 attempts")
+        .doesNotContain("not retried");
+    assertThat(server.requests()).hasSize(3);
   }
 
   @Test
