@@ -11,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,13 +40,16 @@ import java.util.function.UnaryOperator;
  * InvalidRequestException} (other 4xx), {@link RateLimitException} (429), {@link ServerException}
  * (5xx), {@link ConnectionException} (no response).
  *
- * <p><b>Retries.</b> Idempotent calls (GET, PATCH and DELETE) are retried after a connection
- * failure, a timeout, or a 429, 502, 503 or 504 answer, up to {@link Builder#maxRetries(int)}
- * times, with exponential backoff and jitter, waiting as long as a {@code Retry-After} header asks
- * (up to a minute; a longer wait is not made and the error is thrown). {@link
- * #createApiToken(ApiTokenCreate)}, {@link #rotateApiToken(String, ApiTokenRotate)} and {@link
- * #logout()} are POSTs and are never retried: a second attempt could create a second key or rotate
- * twice.
+ * <p><b>Retries.</b> Every call is retried after a connection failure, a timeout, or a 429, 502,
+ * 503 or 504 answer, up to {@link Builder#maxRetries(int)} times, with exponential backoff and
+ * jitter, waiting as long as a {@code Retry-After} header asks (up to a minute; a longer wait is
+ * not made and the error is thrown). GET, PATCH and DELETE are idempotent by nature. The POSTs
+ * ({@link #createApiToken(ApiTokenCreate)}, {@link #rotateApiToken(String, ApiTokenRotate)} and
+ * {@link #logout()}) are made so: each call sends a new random {@code Idempotency-Key}, the same on
+ * each of its attempts, and the server carries the call out once and answers a retry with the first
+ * answer (and a 409 {@code idempotency_key_in_use}, which means the first attempt is still running,
+ * is retried too). So a response lost on the way back cannot create a second key or rotate twice. A
+ * server that ignores {@code Idempotency-Key} would carry out a retried POST again.
  *
  * <p>The token never appears in {@link #toString()}, in exception messages or in logs.
  */
@@ -168,8 +174,11 @@ public final class HarmontClient {
    * the server stores only its hash and can never show it again. Store it before doing anything
    * else.
    *
-   * <p>Never retried: if the call fails without a response ({@link ConnectionException}), a key may
-   * have been created anyway; list the keys and revoke the ones you do not recognise.
+   * <p>Retried like every call (see the class comment), with one {@code Idempotency-Key} for all of
+   * its attempts: however many attempts it takes, at most one key is created, and the secret
+   * returned is that key's. Only if it still fails without a response ({@link ConnectionException})
+   * after every retry may a key exist whose secret you never saw; list the keys and revoke the ones
+   * you do not recognise.
    *
    * @param params the description and expiry, both optional ({@code
    *     ApiTokenCreate.builder().build()} for neither)
@@ -183,7 +192,8 @@ public final class HarmontClient {
   public CreatedApiToken createApiToken(ApiTokenCreate params) {
     Objects.requireNonNull(params, "params: pass ApiTokenCreate.builder().build() for defaults");
     return read(
-        Call.post("/api/v0/user/api-tokens", Wire.apiTokenCreate(params)), Wire::createdApiToken);
+        Call.idempotentPost("/api/v0/user/api-tokens", Wire.apiTokenCreate(params)),
+        Wire::createdApiToken);
   }
 
   /**
@@ -196,8 +206,12 @@ public final class HarmontClient {
    * ApiTokenRotate#gracePeriod()} so that running deployments can switch over; rotating again ends
    * that grace at once, and revoking the key ends both secrets.
    *
-   * <p>Never retried: if the call fails without a response ({@link ConnectionException}), the key
-   * may have been rotated anyway and its new secret is lost; rotate again (or revoke it).
+   * <p>Retried like every call (see the class comment), with one {@code Idempotency-Key} for all of
+   * its attempts: the key is rotated at most once, and a retry after a lost response returns that
+   * rotation's secret, even when the key rotated is the one this client authenticates with (the
+   * server answers the retry by the credential and key it was sent with). Only if it still fails
+   * without a response ({@link ConnectionException}) after every retry may the key have been
+   * rotated with its new secret lost; rotate again (or revoke it).
    *
    * @param id the key's id, as in {@link ApiToken#id()} or {@link CurrentToken#id()}
    * @param params the expiry and grace period, all optional ({@code
@@ -216,7 +230,7 @@ public final class HarmontClient {
     requireId(id, "rotateApiToken");
     Objects.requireNonNull(params, "params: pass ApiTokenRotate.builder().build() for defaults");
     return read(
-        Call.post(
+        Call.idempotentPost(
             "/api/v0/user/api-tokens/" + PathSegments.encode(id) + "/rotate",
             Wire.apiTokenRotate(params)),
         Wire::createdApiToken);
@@ -274,6 +288,70 @@ public final class HarmontClient {
   }
 
   /**
+   * Every event of the current user's security log from the page {@code params} names on, newest
+   * first, as one sequence that fetches its pages while it is read (operation {@code listEvents},
+   * page after page following {@link SecurityEventPage#next()}), like stripe-java's {@code
+   * autoPagingIterable()}.
+   *
+   * <pre>{@code
+   * for (SecurityEvent event : client.listEventsAutoPaging(EventListParams.builder().build())) {
+   *   System.out.println(event.type() + " " + event.createdAt());
+   * }
+   * // As a stream, still fetched lazily:
+   * Stream<SecurityEvent> rotations =
+   *     StreamSupport.stream(client.listEventsAutoPaging(params).spliterator(), false)
+   *         .filter(e -> e.type().equals("api_token.rotated"));
+   * }</pre>
+   *
+   * <p>Nothing is fetched before the first {@code hasNext()}; each next page is fetched when the
+   * previous one is used up, so stopping early (a {@code break}, a stream's {@code limit} or {@code
+   * findFirst}) fetches no further page. Each page is one {@link #listEvents} call, retried like
+   * it. Following cursors, no event is seen twice; events written after the first page was fetched
+   * are not included. Every {@link Iterable#iterator()} starts again from {@code params}. The
+   * iterators are not thread-safe.
+   *
+   * @param params the page size (larger pages: fewer requests) and where to start ({@code
+   *     EventListParams.builder().build()} for the newest events, 50 per page)
+   * @return the events; its iterators' {@code hasNext()} and {@code next()} throw what {@link
+   *     #listEvents} throws when a page cannot be fetched
+   * @throws NullPointerException if {@code params} is null
+   */
+  public Iterable<SecurityEvent> listEventsAutoPaging(EventListParams params) {
+    Objects.requireNonNull(params, "params: pass EventListParams.builder().build() for defaults");
+    return () -> new EventPages(params);
+  }
+
+  /** Walks the pages of the security log, fetching the next one when the current one ends. */
+  private final class EventPages implements Iterator<SecurityEvent> {
+    private EventListParams nextPage;
+    private Iterator<SecurityEvent> page = Collections.emptyIterator();
+
+    EventPages(EventListParams first) {
+      this.nextPage = first;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!page.hasNext() && nextPage != null) {
+        SecurityEventPage fetched = listEvents(nextPage);
+        page = fetched.events().iterator();
+        // An empty page ends the walk even if it names a next one, so that a server repeating
+        // a cursor cannot make it loop.
+        nextPage = fetched.events().isEmpty() ? null : fetched.nextPage(nextPage).orElse(null);
+      }
+      return page.hasNext();
+    }
+
+    @Override
+    public SecurityEvent next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("no more security events");
+      }
+      return page.next();
+    }
+  }
+
+  /**
    * Revokes one of the current user's API keys ({@code DELETE /api/v0/user/api-tokens/{id}},
    * operation {@code revokeApiToken}).
    *
@@ -303,14 +381,15 @@ public final class HarmontClient {
    *
    * <p><strong>Irreversible.</strong> Afterwards every call through this client (and any other
    * holding the same token) throws {@link AuthenticationException}. If the token is a personal API
-   * key, the key is revoked. Never retried automatically, although the server treats it as
-   * idempotent.
+   * key, the key is revoked. Retried like every call (see the class comment), with one {@code
+   * Idempotency-Key} for all of its attempts, so a retry after a lost response succeeds instead of
+   * being refused for the token the first attempt revoked.
    *
    * @throws AuthenticationException if the token was already invalid, revoked or expired
    * @throws HarmontException for any other failure (see the class comment)
    */
   public void logout() {
-    transport.send(Call.post("/api/v0/auth/logout", null), token);
+    transport.send(Call.idempotentPost("/api/v0/auth/logout", null), token);
   }
 
   /**
@@ -489,8 +568,9 @@ public final class HarmontClient {
     }
 
     /**
-     * Sets how many times an idempotent call is retried after a connection failure, a timeout, or a
-     * 429, 502, 503 or 504 answer. Default 2; 0 turns retries off. POST calls are never retried.
+     * Sets how many times a call is retried after a connection failure, a timeout, or a 429, 502,
+     * 503 or 504 answer (POSTs with their {@code Idempotency-Key}: see the class comment). Default
+     * 2; 0 turns retries off.
      *
      * @param maxRetries 0 to 10
      * @return this builder

@@ -17,6 +17,7 @@ import java.util.Optional;
  */
 final class Transport {
   private static final System.Logger LOG = System.getLogger("dev.harmont.cloud");
+  private static final String IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use";
 
   private final HttpClient http;
   private final String baseUrl;
@@ -48,7 +49,10 @@ final class Transport {
     return http;
   }
 
-  /** Sends {@code call}, retrying idempotent calls; returns the first 2xx response. */
+  /**
+   * Sends {@code call}, retrying idempotent calls (those with an idempotency key included); returns
+   * the first 2xx response.
+   */
   HttpResponse<byte[]> send(Call call, String token) {
     HttpRequest request = request(call, token);
     int retries = call.idempotent() ? retryPolicy.maxRetries() : 0;
@@ -75,7 +79,8 @@ final class Transport {
         return response;
       }
       Optional<String> retryAfterHeader = response.headers().firstValue("Retry-After");
-      if (attempt <= retries && RetryPolicy.isRetryableStatus(status)) {
+      if (attempt <= retries
+          && (RetryPolicy.isRetryableStatus(status) || keyInUse(call, status, response.body()))) {
         Optional<Duration> delay = retryPolicy.delayBeforeRetry(attempt, retryAfterHeader);
         if (delay.isPresent()) {
           log(call, attempt, retries, "HTTP " + status, delay.get());
@@ -89,6 +94,19 @@ final class Transport {
     }
   }
 
+  /**
+   * A 409 {@code idempotency_key_in_use}: this call's earlier attempt is still being carried out
+   * (its answer was lost, not its work); a retry after {@code Retry-After} gets that attempt's
+   * answer. Other 409s are final.
+   */
+  private static boolean keyInUse(Call call, int status, byte[] body) {
+    if (call.idempotencyKey() == null || status != 409) {
+      return false;
+    }
+    ApiError error = Wire.apiError(body);
+    return error != null && IDEMPOTENCY_KEY_IN_USE.equals(error.code());
+  }
+
   private HttpRequest request(Call call, String token) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(baseUrl + call.path()))
@@ -96,6 +114,10 @@ final class Transport {
             .header("Authorization", "Bearer " + token)
             .header("Accept", "application/json")
             .header("User-Agent", userAgent);
+    if (call.idempotencyKey() != null) {
+      // Built once per call: every attempt sends this same key.
+      builder.header("Idempotency-Key", call.idempotencyKey());
+    }
     if (call.body() == null) {
       builder.method(call.method(), HttpRequest.BodyPublishers.noBody());
     } else {

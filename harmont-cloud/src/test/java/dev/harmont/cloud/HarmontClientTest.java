@@ -153,7 +153,7 @@ class HarmontClientTest {
   }
 
   @Test
-  void rotateApiTokenSendsNullForNeverAndTheGraceInSecondsAndIsNeverRetried() throws IOException {
+  void rotateApiTokenSendsNullForNeverAndTheGraceInSeconds() throws IOException {
     server.enqueue(Reply.json(201, "{\"token\":\"hm_new\",\"api_token\":" + TOKEN_JSON + "}"));
 
     CreatedApiToken rotated =
@@ -172,11 +172,6 @@ class HarmontClientTest {
         .isEqualTo(json.readTree("{\"expires_at\":null,\"grace_period_seconds\":600}"));
     assertThat(rotated.apiToken().hint()).isEqualTo("x9Qz");
     assertThat(rotated.toString()).doesNotContain("hm_new");
-
-    server.enqueue(Reply.json(503, "{}"));
-    assertThatThrownBy(() -> client().rotateApiToken("k", ApiTokenRotate.builder().build()))
-        .isInstanceOf(ServerException.class);
-    assertThat(server.requests()).hasSize(2);
   }
 
   @Test
@@ -215,6 +210,70 @@ class HarmontClientTest {
         .extracting(SecurityEvent::type)
         .isEqualTo("user.renamed");
     assertThat(page.nextPage(params)).contains(new EventListParams(2, "a+b="));
+  }
+
+  /** A page of the security log with one event per id, and its next cursor (or null). */
+  private static Reply eventPage(String next, String... ids) {
+    StringBuilder events = new StringBuilder();
+    for (String id : ids) {
+      events
+          .append(events.length() == 0 ? "" : ",")
+          .append("{\"id\":\"")
+          .append(id)
+          .append("\",\"type\":\"user.renamed\",\"created_at\":\"2026-01-01T10:00:00Z\",")
+          .append("\"ip\":null,\"user_agent\":null,\"request_id\":null,\"api_token_id\":null}");
+    }
+    return Reply.json(
+        200,
+        "{\"events\":["
+            + events
+            + "],\"next\":"
+            + (next == null ? "null" : "\"" + next + "\"")
+            + "}");
+  }
+
+  @Test
+  void autoPagingFetchesEachPageWhenThePreviousOneIsUsedUp() {
+    server.enqueue(eventPage("c1", "e1", "e2"), eventPage("c2", "e3", "e4"), eventPage(null, "e5"));
+    Iterable<SecurityEvent> events =
+        client().listEventsAutoPaging(EventListParams.builder().limit(2).build());
+    assertThat(server.requests()).isEmpty();
+
+    java.util.Iterator<SecurityEvent> it = events.iterator();
+    assertThat(it.next().id()).isEqualTo("e1");
+    assertThat(server.requests()).hasSize(1);
+    assertThat(it.next().id()).isEqualTo("e2");
+    assertThat(server.requests()).hasSize(1);
+    assertThat(it.next().id()).isEqualTo("e3");
+    List<String> rest = new java.util.ArrayList<>();
+    it.forEachRemaining(e -> rest.add(e.id()));
+
+    assertThat(rest).containsExactly("e4", "e5");
+    assertThat(server.requests())
+        .extracting(r -> r.uri().getRawQuery())
+        .containsExactly("limit=2", "limit=2&before=c1", "limit=2&before=c2");
+    assertThat(it.hasNext()).isFalse();
+    assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+  }
+
+  @Test
+  void autoPagingStopsAtAnEmptyPageAndWhenTheReaderStops() {
+    // An empty page that names a next one ends the walk: a third request would be unscripted.
+    server.enqueue(eventPage("c1", "e1"), eventPage("c2"));
+    HarmontClient client = client();
+    List<String> all = new java.util.ArrayList<>();
+    client.listEventsAutoPaging(EventListParams.builder().build()).forEach(e -> all.add(e.id()));
+    assertThat(all).containsExactly("e1");
+    assertThat(server.requests()).hasSize(2);
+
+    server.enqueue(eventPage("c1", "e1", "e2"), eventPage(null, "e3"));
+    assertThat(
+            java.util.stream.StreamSupport.stream(
+                    client.listEventsAutoPaging(EventListParams.builder().build()).spliterator(),
+                    false)
+                .findFirst())
+        .hasValueSatisfying(e -> assertThat(e.id()).isEqualTo("e1"));
+    assertThat(server.requests()).hasSize(3);
   }
 
   @Test
@@ -590,37 +649,90 @@ class HarmontClientTest {
   }
 
   @Test
-  void aRateLimitOnThePostIsReportedWithItsRetryAfterAndNotRetried() {
+  void aRateLimitOnThePostIsWaitedOutAndRetriedWithTheSameKey() {
     server.enqueue(
         Reply.error(429, "rate_limited", "rate_limited", "Slow down.", "r")
             .withHeader("Retry-After", "2"),
         Reply.json(201, "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}"));
 
-    RateLimitException e =
-        catchThrowableOfType(
-            RateLimitException.class,
-            () -> client().createApiToken(ApiTokenCreate.builder().description("x").build()));
+    CreatedApiToken created =
+        client().createApiToken(ApiTokenCreate.builder().description("x").build());
 
-    assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
-    assertThat(server.requests()).hasSize(1);
-    assertThat(sleeps).isEmpty();
+    assertThat(created.secret()).isEqualTo("hm_x");
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(2));
+    List<Received> requests = server.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0).header("Idempotency-Key"))
+        .isNotBlank()
+        .isEqualTo(requests.get(1).header("Idempotency-Key"));
+    assertThat(requests.get(1).body()).isEqualTo(requests.get(0).body());
   }
 
   @ParameterizedTest
   @ValueSource(ints = {502, 503, 504})
-  void createApiTokenAndLogoutAreNeverRetried(int status) {
+  void thePostsAreRetriedWithOneNewKeyPerCall(int status) {
+    String created = "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}";
     server.enqueue(
         Reply.error(status, "api_error", "x", "Busy.", "r1"),
+        Reply.json(201, created),
         Reply.error(status, "api_error", "x", "Busy.", "r2"),
+        Reply.json(201, created),
+        Reply.error(status, "api_error", "x", "Busy.", "r3"),
         Reply.noContent());
-    HarmontClient client = builder().maxRetries(5).build();
+    HarmontClient client = client();
 
-    assertThatThrownBy(() -> client.createApiToken(ApiTokenCreate.builder().build()))
-        .isInstanceOf(ServerException.class);
-    assertThatThrownBy(client::logout).isInstanceOf(ServerException.class);
+    client.createApiToken(ApiTokenCreate.builder().build());
+    client.rotateApiToken("k1", ApiTokenRotate.builder().build());
+    client.logout();
 
-    assertThat(server.requests()).extracting(Received::method).containsExactly("POST", "POST");
-    assertThat(sleeps).isEmpty();
+    List<Received> requests = server.requests();
+    assertThat(requests).extracting(Received::method).containsOnly("POST").hasSize(6);
+    List<String> keys = requests.stream().map(r -> r.header("Idempotency-Key")).toList();
+    assertThat(keys).doesNotContainNull();
+    assertThat(keys.get(1)).isEqualTo(keys.get(0));
+    assertThat(keys.get(3)).isEqualTo(keys.get(2));
+    assertThat(keys.get(5)).isEqualTo(keys.get(4));
+    assertThat(List.of(keys.get(0), keys.get(2), keys.get(4))).doesNotHaveDuplicates();
+    assertThat(sleeps).hasSize(3);
+  }
+
+  @Test
+  void aKeyStillInUseIsRetriedButOtherConflictsAreNot() {
+    server.enqueue(
+        Reply.error(409, "conflict", "idempotency_key_in_use", "Still running.", "r1")
+            .withHeader("Retry-After", "1"),
+        Reply.json(201, "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}"),
+        Reply.error(409, "conflict", "api_token_rotation_conflict", "Lost a race.", "r2"));
+    HarmontClient client = client();
+
+    assertThat(client.createApiToken(ApiTokenCreate.builder().build()).secret()).isEqualTo("hm_x");
+    InvalidRequestException e =
+        catchThrowableOfType(
+            InvalidRequestException.class,
+            () -> client.rotateApiToken("k1", ApiTokenRotate.builder().build()));
+
+    assertThat(e.code()).isEqualTo("api_token_rotation_conflict");
+    assertThat(server.requests()).hasSize(3);
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void onlyThePostsCarryAnIdempotencyKey() {
+    server.enqueue(
+        Reply.json(200, USER_JSON),
+        Reply.json(200, USER_JSON),
+        Reply.noContent(),
+        Reply.noContent());
+    HarmontClient client = client();
+
+    client.getCurrentUser();
+    client.updateCurrentUser(new UserUpdate("Ada"));
+    client.revokeApiToken("k1");
+    client.logout();
+
+    assertThat(server.requests())
+        .extracting(r -> r.method() + " " + (r.header("Idempotency-Key") != null))
+        .containsExactly("GET false", "PATCH false", "DELETE false", "POST true");
   }
 
   @Test
@@ -659,20 +771,35 @@ class HarmontClientTest {
   }
 
   @Test
-  void aCutConnectionOnCreateIsReportedAsPossiblyDoneAndNotRetried() {
+  void aCutConnectionOnCreateIsRetriedWithTheSameKey() {
     server.enqueue(
         Reply.dropConnection(),
         Reply.json(201, "{\"token\":\"hm_x\",\"api_token\":" + TOKEN_JSON + "}"));
 
+    CreatedApiToken created = client().createApiToken(ApiTokenCreate.builder().build());
+
+    assertThat(created.secret()).isEqualTo("hm_x");
+    List<Received> requests = server.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1).header("Idempotency-Key"))
+        .isEqualTo(requests.get(0).header("Idempotency-Key"));
+    assertThat(sleeps).hasSize(1);
+  }
+
+  @Test
+  void aPostCutOnEveryAttemptIsReportedAfterItsRetries() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(Reply.dropConnection());
+    }
+
     ConnectionException e =
-        catchThrowableOfType(
-            ConnectionException.class,
-            () -> client().createApiToken(ApiTokenCreate.builder().build()));
+        catchThrowableOfType(ConnectionException.class, () -> client().logout());
 
     assertThat(e.statusCode()).isZero();
-    assertThat(e.getMessage()).contains("POST /api/v0/user/api-tokens", "not retried");
-    assertThat(server.requests()).hasSize(1);
-    assertThat(sleeps).isEmpty();
+    assertThat(e.getMessage())
+        .contains("POST /api/v0/auth/logout", "after 3 attempts")
+        .doesNotContain("not retried");
+    assertThat(server.requests()).hasSize(3);
   }
 
   @Test

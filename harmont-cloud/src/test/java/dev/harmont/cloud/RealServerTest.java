@@ -491,4 +491,38 @@ class RealServerTest {
             () -> client.listEvents(EventListParams.builder().before("not-a-cursor").build()));
     assertThat(bad.code()).isEqualTo("events_cursor_invalid");
   }
+
+  @Test
+  void listEventsAutoPagingWalksEveryPageLazily() {
+    TestUser user = server.newUser();
+    HarmontClient client = clientFor(user);
+    for (int i = 0; i < 11; i++) {
+      client.updateCurrentUser(new UserUpdate("Name " + i));
+    }
+    List<SecurityEvent> byHand = new java.util.ArrayList<>();
+    java.util.Optional<EventListParams> params =
+        java.util.Optional.of(EventListParams.builder().limit(200).build());
+    while (params.isPresent()) {
+      SecurityEventPage page = client.listEvents(params.get());
+      byHand.addAll(page.events());
+      params = page.nextPage(params.get());
+    }
+
+    List<SecurityEvent> walked = new java.util.ArrayList<>();
+    client.listEventsAutoPaging(EventListParams.builder().limit(5).build()).forEach(walked::add);
+
+    assertThat(byHand).hasSize(12);
+    assertThat(walked).isEqualTo(byHand);
+    assertThat(walked).extracting(SecurityEvent::id).doesNotHaveDuplicates();
+    assertThat(walked.get(11).type()).isEqualTo("api_token.created");
+    assertThat(
+            java.util.stream.StreamSupport.stream(
+                    client
+                        .listEventsAutoPaging(EventListParams.builder().limit(5).build())
+                        .spliterator(),
+                    false)
+                .filter(e -> e.type().equals("user.renamed"))
+                .count())
+        .isEqualTo(11);
+  }
 }

@@ -5,6 +5,7 @@ import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.Authenticator;
+import dev.harmont.server.account.Idempotency;
 import dev.harmont.server.account.SecurityLog;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
@@ -168,7 +169,8 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
-      Thread pruner = startPruning(accounts.securityLog(), config.eventPruneInterval());
+      Thread pruner =
+          startPruning(accounts.securityLog(), accounts.idempotency(), config.eventPruneInterval());
       return new HarmontServer(
           database, accounts, web, base, background, listener, metrics, pruner);
     } catch (RuntimeException e) {
@@ -183,11 +185,12 @@ public final class HarmontServer implements AutoCloseable {
   }
 
   /**
-   * Deletes security events past their retention now and then every {@code interval}, on a virtual
-   * thread that ends with the executor. A failure (the database is down) is logged and retried at
-   * the next interval; listing never shows expired events anyway.
+   * Deletes security events past their retention and expired idempotency records now and then every
+   * {@code interval}, on a virtual thread that ends with the executor. A failure (the database is
+   * down) is logged and retried at the next interval; neither is ever shown once expired anyway.
    */
-  private static Thread startPruning(SecurityLog securityLog, Duration interval) {
+  private static Thread startPruning(
+      SecurityLog securityLog, Idempotency idempotency, Duration interval) {
     return Thread.ofVirtual()
         .name("harmont-event-pruning")
         .start(
@@ -198,6 +201,14 @@ public final class HarmontServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                   LOG.log(
                       System.Logger.Level.WARNING, "could not delete expired security events", e);
+                }
+                try {
+                  idempotency.deleteExpired();
+                } catch (RuntimeException e) {
+                  LOG.log(
+                      System.Logger.Level.WARNING,
+                      "could not delete expired idempotency records",
+                      e);
                 }
                 try {
                   Thread.sleep(interval);

@@ -10,6 +10,7 @@ import dev.harmont.server.testing.TestServer;
 import dev.harmont.server.testing.TestUser;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.Test;
 /**
  * No bearer secret (personal key, session token or sign-in link code; live, spent, revoked or made
  * up) ever appears in a log record at the most verbose level (ours, Helidon's, HikariCP's,
- * Flyway's), in an answer other than the one-time create response, or in any text column of the
- * database, where only hashes belong. The access log holds method, path, status, latency and
- * request id, and nothing else.
+ * Flyway's), in an answer other than the one-time create response, or in any column of the
+ * database, where only hashes belong (and answers kept for Idempotency-Key replays, sealed). The
+ * access log holds method, path, status, latency and request id, and nothing else.
  */
 class SecretsNeverLeakTest {
   private static final String TOKENS = "/api/v0/user/api-tokens";
@@ -110,6 +111,7 @@ class SecretsNeverLeakTest {
     List<Response> answers = new ArrayList<>();
     List<String> columns;
     String pendingHash;
+    String idempotencyKey;
     try (TestServer server = TestServer.start()) {
       Api api = new Api(server.baseUri());
       TestUser ada = server.newUser();
@@ -130,8 +132,21 @@ class SecretsNeverLeakTest {
       answers.add(api.patch("/api/v0/user", ada.token(), "{\"name\":\"\"}"));
       answers.add(api.patch("/api/v0/user", ada.token(), "{\"name\":"));
       answers.add(api.get(TOKENS, ada.token()));
-      Response created = api.post(TOKENS, ada.token(), "{\"description\":\"ci\"}");
+      // With an Idempotency-Key, and retried: the answer holding the secret is stored for the
+      // replay, sealed; the key itself is stored as a hash only.
+      idempotencyKey = "idem-" + java.util.UUID.randomUUID();
+      secrets.add(idempotencyKey);
+      Response created =
+          api.send(
+              withKey(api.request(TOKENS), ada.token(), idempotencyKey)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"description\":\"ci\"}")));
       assertThat(created.status()).isEqualTo(201);
+      Response replayed =
+          api.send(
+              withKey(api.request(TOKENS), ada.token(), idempotencyKey)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"description\":\"ci\"}")));
+      assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+      assertThat(replayed.body()).isEqualTo(created.body());
       String createdKey = created.json().get("token").asText();
       String createdId = created.json().at("/api_token/id").asText();
       secrets.add(createdKey);
@@ -177,7 +192,14 @@ class SecretsNeverLeakTest {
       secrets.add(grantCode);
       secrets.add(verifier);
       answers.add(api.get("/api/v0/user", adaSession));
-      answers.add(api.post("/api/v0/auth/logout", adaSession, null));
+      String logoutKey = "idem-" + java.util.UUID.randomUUID();
+      secrets.add(logoutKey);
+      for (int attempt = 0; attempt < 2; attempt++) {
+        answers.add(
+            api.send(
+                withKey(api.request("/api/v0/auth/logout"), adaSession, logoutKey)
+                    .POST(HttpRequest.BodyPublishers.noBody())));
+      }
       answers.add(api.get("/api/v0/user", adaSession)); // logged out: 401
       for (String wrong : madeUp) {
         answers.add(api.get("/api/v0/user", wrong));
@@ -206,7 +228,13 @@ class SecretsNeverLeakTest {
       String redeemedCode = server.issueSignInLink(cy);
       String pendingCode = server.issueSignInLink(cy);
       secrets.addAll(List.of(redeemedCode, pendingCode));
-      Response redeemed = api.post(REDEEM, null, "{\"code\":\"" + redeemedCode + "\"}");
+      String redeemKey = "idem-" + java.util.UUID.randomUUID();
+      secrets.add(redeemKey);
+      Response redeemed =
+          api.send(
+              withKey(api.request(REDEEM), null, redeemKey)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString("{\"code\":\"" + redeemedCode + "\"}")));
       assertThat(redeemed.status()).isEqualTo(201);
       secrets.add(redeemed.json().get("token").asText());
       answers.add(api.post(REDEEM, null, "{\"code\":\"" + redeemedCode + "\"}")); // spent: 400
@@ -244,7 +272,20 @@ class SecretsNeverLeakTest {
     }
     assertThat(columns)
         .as("the scan sees the stored hashes")
-        .contains(Secrets.hash(secrets.get(0)), Secrets.hash(secrets.get(2)), pendingHash);
+        .contains(
+            Secrets.hash(secrets.get(0)),
+            Secrets.hash(secrets.get(2)),
+            pendingHash,
+            Secrets.hash(idempotencyKey));
+  }
+
+  /** A request with JSON, a bearer (if any) and an Idempotency-Key. */
+  private static HttpRequest.Builder withKey(
+      HttpRequest.Builder request, String token, String key) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return request.header("Content-Type", "application/json").header("Idempotency-Key", key);
   }
 
   /** Everything a record carries that a handler or formatter could print. */
@@ -281,7 +322,7 @@ class SecretsNeverLeakTest {
       while (names.next()) {
         tableNames.add(names.getString(1));
       }
-      assertThat(tableNames).contains("users", "api_tokens", "cli_grants");
+      assertThat(tableNames).contains("users", "api_tokens", "cli_grants", "idempotency_records");
       for (String table : tableNames) {
         try (Statement s = c.createStatement();
             ResultSet rows = s.executeQuery("SELECT * FROM \"" + table + "\"")) {

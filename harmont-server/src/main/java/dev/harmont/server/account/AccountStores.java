@@ -14,4 +14,6 @@ public interface AccountStores {
   SignInLinkStore signInLinks();
 
   CliGrantStore cliGrants();
+
+  IdempotencyStore idempotency();
 }

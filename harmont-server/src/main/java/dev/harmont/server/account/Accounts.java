@@ -13,13 +13,15 @@ import java.util.concurrent.Executor;
  * @param securityLog listing and retention of security events
  * @param signInLinks one-time sign-in links
  * @param cliGrants the CLI's browser sign-in (RFC 8252 + PKCE)
+ * @param idempotency the answers kept for retried POSTs ({@code Idempotency-Key})
  */
 public record Accounts(
     Authenticator authenticator,
     AccountService service,
     SecurityLog securityLog,
     SignInLinks signInLinks,
-    CliGrants cliGrants) {
+    CliGrants cliGrants,
+    Idempotency idempotency) {
 
   /**
    * @param background runs the {@code last_used_at} writes ({@code Runnable::run} writes them
@@ -33,7 +35,8 @@ public record Accounts(
       Clock clock,
       Executor background,
       AuthOutcome.Listener outcomes) {
-    Mint mint = new Mint(clock, new SecureRandom());
+    SecureRandom random = new SecureRandom();
+    Mint mint = new Mint(clock, random);
     Authenticator authenticator =
         new Authenticator(stores.tokens(), settings.authCache(), clock, background, outcomes);
     AccountService service =
@@ -43,7 +46,8 @@ public record Accounts(
         service,
         new SecurityLog(stores.events(), settings.eventRetention(), clock),
         new SignInLinks(stores.signInLinks(), service, mint),
-        new CliGrants(stores.cliGrants(), mint, settings));
+        new CliGrants(stores.cliGrants(), mint, settings),
+        new Idempotency(stores.idempotency(), clock, random));
   }
 
   /** For short-lived processes (operator commands): no cache, writes inline, no metrics. */

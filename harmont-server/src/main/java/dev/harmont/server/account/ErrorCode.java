@@ -226,6 +226,28 @@ public enum ErrorCode {
           + " http://[::1]:PORT/PATH or http://localhost:PORT/PATH.",
       "A CLI receives its code on a port of its own machine (RFC 8252). Leave the field out when"
           + " the code is to be shown and pasted instead."),
+  // POSTs safe to retry: the Idempotency-Key header (issue 28).
+  IDEMPOTENCY_KEY_INVALID(
+      400,
+      "invalid_request",
+      "Header `Idempotency-Key` must be 1 to 255 visible ASCII characters, sent once.",
+      "Send one `Idempotency-Key` header per request, such as a random UUID, without spaces or"
+          + " non-ASCII characters; or leave it out if the request need not be safe to retry."),
+  IDEMPOTENCY_KEY_REUSED(
+      422,
+      "invalid_request",
+      "This `Idempotency-Key` was already used with a different request. Use a new key for a new"
+          + " request.",
+      "A key names one request (the same method, path and body) for 24 hours: send a retry with"
+          + " exactly the bytes of the first attempt, and make a new key, such as a random UUID,"
+          + " for every new request."),
+  IDEMPOTENCY_KEY_IN_USE(
+      409,
+      "conflict",
+      "A request with this `Idempotency-Key` is still being processed. Retry after the time in"
+          + " the `Retry-After` header.",
+      "Wait for the first request to finish, then send the retry again: it then gets the first"
+          + " request's answer. Two requests that run at the same time never share a key."),
   // Methods are case-sensitive; a token that names no method is not implemented (RFC 9110 §9.1).
   METHOD_NOT_IMPLEMENTED(
       405,

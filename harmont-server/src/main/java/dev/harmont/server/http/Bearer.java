@@ -87,13 +87,35 @@ public final class Bearer {
       outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
     }
-    String value = values.get(0).strip();
-    int space = value.indexOf(' ');
-    if (space < 0 || !value.substring(0, space).equalsIgnoreCase("bearer")) {
+    String secret = secretOf(values.get(0));
+    if (secret == null) {
       outcomes.outcome(AuthOutcome.MISSING);
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
           "The Authorization header must use the Bearer scheme: `Authorization: Bearer <token>`.");
+    }
+    return secret;
+  }
+
+  /**
+   * The secret the request presents in its one {@code Authorization: Bearer} header, unchecked;
+   * null when it has no such header (none, several, another scheme). For what must be decided
+   * before authentication ({@link IdempotentPosts}); counts nothing.
+   */
+  static String presented(ServerRequest req) {
+    if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+      return null;
+    }
+    List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
+    return values.size() == 1 ? secretOf(values.get(0)) : null;
+  }
+
+  /** What follows the Bearer scheme (any case) in an Authorization value; null for others. */
+  private static String secretOf(String header) {
+    String value = header.strip();
+    int space = value.indexOf(' ');
+    if (space < 0 || !value.substring(0, space).equalsIgnoreCase("bearer")) {
+      return null;
     }
     return value.substring(space + 1).strip();
   }

@@ -27,17 +27,35 @@ final class Bodies {
 
   /** The body as a JSON object, or null when the request has none. */
   ObjectNode optionalObject(ServerRequest req) {
-    Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-    if (declared.isPresent() && declared.get() > maxBytes) {
-      throw tooLarge();
-    }
-    byte[] body = readAtMost(req);
+    byte[] body = bytes(req);
     if (body.length == 0) {
       return null;
     }
     requireJsonMediaType(req);
     return Json.parseObject(reader, body);
   }
+
+  /**
+   * The body's bytes as sent (empty when there is none), within the limit. Read once: a later call,
+   * or {@link #optionalObject}, gets the same bytes (what runs before a handler may need them, as
+   * {@link IdempotentPosts} does to hash the request).
+   */
+  byte[] bytes(ServerRequest req) {
+    Optional<Read> read = req.context().get(Read.class);
+    if (read.isPresent()) {
+      return read.get().bytes();
+    }
+    Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
+    if (declared.isPresent() && declared.get() > maxBytes) {
+      throw tooLarge();
+    }
+    byte[] body = readAtMost(req);
+    req.context().register(new Read(body));
+    return body;
+  }
+
+  /** A body already read from the request, kept for whoever reads it next. */
+  private record Read(byte[] bytes) {}
 
   private byte[] readAtMost(ServerRequest req) {
     if (!req.content().hasEntity()) {

@@ -67,6 +67,8 @@ public final class HttpApi {
             accounts.service(), accounts.signInLinks(), bodies, throttle, clients, contexts);
     CliGrantHandlers grants =
         new CliGrantHandlers(accounts.cliGrants(), bodies, throttle, clients, contexts);
+    // Every POST goes through it: a retry with the same Idempotency-Key gets the first answer.
+    IdempotentPosts posts = new IdempotentPosts(accounts.idempotency(), bearer, bodies, errors);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -82,11 +84,13 @@ public final class HttpApi {
             new Route(Method.DELETE, "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
             new Route(Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
             new Route(
-                Method.POST, "/api/v0/user/api-tokens", bearer.protect(tokens::createApiToken)),
+                Method.POST,
+                "/api/v0/user/api-tokens",
+                posts.authenticated(tokens::createApiToken)),
             new Route(
                 Method.POST,
                 "/api/v0/user/api-tokens/{id}/rotate",
-                bearer.protect(tokens::rotateApiToken)),
+                posts.authenticated(tokens::rotateApiToken)),
             // Listed before revoke, so that another method on .../rotate is a 405 naming POST.
             // {id} is one raw segment, decoded: `a%2Fb` is the id "a/b", which is not the
             // caller's key (api_token_not_found) like any other.
@@ -94,15 +98,24 @@ public final class HttpApi {
                 Method.DELETE,
                 "/api/v0/user/api-tokens/{id}",
                 bearer.protect(tokens::revokeApiToken)),
-            new Route(Method.POST, "/api/v0/auth/logout", bearer.protect(users::logout)),
-            new Route(Method.POST, "/api/v0/auth/sessions", bearer.protect(signIn::createSession)),
-            new Route(Method.POST, "/api/v0/auth/sign-in-links/redeem", signIn::redeemSignInLink),
+            new Route(Method.POST, "/api/v0/auth/logout", posts.authenticated(users::logout)),
+            new Route(
+                Method.POST, "/api/v0/auth/sessions", posts.authenticated(signIn::createSession)),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/sign-in-links/redeem",
+                posts.scopedByBody(signIn::redeemSignInLink)),
             // Any bearer may create a grant, personal key or session: a key can already mint keys
             // (createApiToken), so refusing it would protect nothing. The console uses its session.
             new Route(
-                Method.POST, "/api/v0/auth/cli-grants", bearer.protect(grants::createCliGrant)),
+                Method.POST,
+                "/api/v0/auth/cli-grants",
+                posts.authenticated(grants::createCliGrant)),
             // No bearer: the code and its PKCE verifier are the credential.
-            new Route(Method.POST, "/api/v0/auth/cli-grants/exchange", grants::exchangeCliGrant),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/cli-grants/exchange",
+                posts.scopedByBody(grants::exchangeCliGrant)),
             new Route(
                 Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
             new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),

@@ -23,4 +23,9 @@ record StoresWithTokens(Database database, TokenStore tokens) implements Account
   public CliGrantStore cliGrants() {
     return database.cliGrants();
   }
+
+  @Override
+  public IdempotencyStore idempotency() {
+    return database.idempotency();
+  }
 }

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP forwarder between the server and its database, so a test can take the database away and
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * resets every live connection and every new one, which is what clients see when PostgreSQL stops;
  * {@link #blackhole()} keeps connections open but drops every byte, which is what they see when the
  * network between them fails; {@link #restore()} forwards again. The listening port stays the same
- * throughout, so the server under test keeps its URL.
+ * throughout, so the server under test keeps its URL. Between a client and the server under test,
+ * {@link #dropNextAnswer()} loses one answer on the way back, after its request was carried out.
  */
 public final class TcpProxy implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MS = 2000;
@@ -29,6 +31,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Object lock = new Object();
   private boolean cut;
   private volatile boolean blackhole;
+  private final AtomicBoolean dropNextAnswer = new AtomicBoolean();
 
   private TcpProxy(InetSocketAddress target) throws IOException {
     this.target = target;
@@ -67,6 +70,16 @@ public final class TcpProxy implements AutoCloseable {
    */
   public void blackhole() {
     blackhole = true;
+  }
+
+  /**
+   * Loses the next answer: the first bytes the target sends back on any connection from now on are
+   * not forwarded, and that connection is reset on both sides instead. The request they answer was
+   * forwarded whole and carried out (the target answered it); the client sees its connection reset
+   * without an answer. One answer only: later ones pass.
+   */
+  public void dropNextAnswer() {
+    dropNextAnswer.set(true);
   }
 
   /**
@@ -121,8 +134,8 @@ public final class TcpProxy implements AutoCloseable {
       reset(client);
       return;
     }
-    Thread.ofVirtual().name("tcp-proxy-up").start(() -> pump(client, upstream));
-    pump(upstream, client);
+    Thread.ofVirtual().name("tcp-proxy-up").start(() -> pump(client, upstream, false));
+    pump(upstream, client, true);
   }
 
   /** Tracks a socket so {@link #cut()} can reset it; resets it at once when cut already. */
@@ -137,13 +150,24 @@ public final class TcpProxy implements AutoCloseable {
     return false;
   }
 
-  private void pump(Socket from, Socket to) {
+  /**
+   * Copies {@code from} to {@code to} until either ends; {@code answers} when {@code from} is the
+   * target.
+   */
+  private void pump(Socket from, Socket to, boolean answers) {
     byte[] buffer = new byte[16 * 1024];
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        if (answers && n > 0 && dropNextAnswer.compareAndSet(true, false)) {
+          live.remove(from);
+          live.remove(to);
+          reset(to);
+          reset(from);
+          return;
+        }
         if (!blackhole) {
           out.write(buffer, 0, n);
           out.flush();
