@@ -77,19 +77,25 @@ class CliGrantApiTest extends ServerSuite {
     return node.toString();
   }
 
+  /**
+   * The body of createCliGrant as the CLI sends it in paste mode: the challenge, S256 and the
+   * client's name. A case changes, adds or removes one field.
+   */
+  private static ObjectNode grantBody(String challenge) {
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("code_challenge", challenge)
+        .put("code_challenge_method", "S256")
+        .put("client_name", CLIENT);
+  }
+
   private Response grant(String bearer, Verifier verifier) {
     return api.post(
         GRANTS,
         bearer,
-        json(
-            "code_challenge",
-            verifier.challenge(),
-            "code_challenge_method",
-            "S256",
-            "client_name",
-            CLIENT,
-            "redirect_uri",
-            "http://127.0.0.1:53682/callback"));
+        grantBody(verifier.challenge())
+            .put("redirect_uri", "http://127.0.0.1:53682/callback")
+            .toString());
   }
 
   private String code(Verifier verifier) {
@@ -286,84 +292,36 @@ class CliGrantApiTest extends ServerSuite {
   @Test
   void malformedGrantRequestsAre422WithTheFieldsCode() {
     String challenge = Verifier.fresh().challenge();
-    record Case(String body, String code) {}
+    record Case(String body, String code) {
+      Case(JsonNode body, String code) {
+        this(body.toString(), code);
+      }
+    }
     List<Case> cases =
         List.of(
-            new Case(null, "cli_grant_code_challenge_invalid"),
+            new Case((String) null, "cli_grant_code_challenge_invalid"),
             new Case("{}", "cli_grant_code_challenge_invalid"),
+            new Case(grantBody(challenge.substring(1)), "cli_grant_code_challenge_invalid"),
+            new Case(grantBody(challenge.substring(1) + "="), "cli_grant_code_challenge_invalid"),
             new Case(
-                json(
-                    "code_challenge",
-                    challenge.substring(1),
-                    "code_challenge_method",
-                    "S256",
-                    "client_name",
-                    CLIENT),
-                "cli_grant_code_challenge_invalid"),
-            new Case(
-                json(
-                    "code_challenge",
-                    challenge.substring(1) + "=",
-                    "code_challenge_method",
-                    "S256",
-                    "client_name",
-                    CLIENT),
-                "cli_grant_code_challenge_invalid"),
-            new Case(
-                json("code_challenge", challenge, "client_name", CLIENT),
+                grantBody(challenge).without("code_challenge_method"),
                 "cli_grant_code_challenge_method_invalid"),
             new Case(
-                json(
-                    "code_challenge",
-                    challenge,
-                    "code_challenge_method",
-                    "plain",
-                    "client_name",
-                    CLIENT),
+                grantBody(challenge).put("code_challenge_method", "plain"),
                 "cli_grant_code_challenge_method_invalid"),
             new Case(
-                json(
-                    "code_challenge",
-                    challenge,
-                    "code_challenge_method",
-                    "s256",
-                    "client_name",
-                    CLIENT),
+                grantBody(challenge).put("code_challenge_method", "s256"),
                 "cli_grant_code_challenge_method_invalid"),
+            new Case(grantBody(challenge).without("client_name"), "cli_grant_client_name_invalid"),
             new Case(
-                json("code_challenge", challenge, "code_challenge_method", "S256"),
+                grantBody(challenge).put("client_name", "   "), "cli_grant_client_name_invalid"),
+            new Case(
+                grantBody(challenge).put("client_name", "x".repeat(101)),
                 "cli_grant_client_name_invalid"),
             new Case(
-                json(
-                    "code_challenge",
-                    challenge,
-                    "code_challenge_method",
-                    "S256",
-                    "client_name",
-                    "   "),
+                grantBody(challenge).put("client_name", "evil\nname"),
                 "cli_grant_client_name_invalid"),
-            new Case(
-                json(
-                    "code_challenge",
-                    challenge,
-                    "code_challenge_method",
-                    "S256",
-                    "client_name",
-                    "x".repeat(101)),
-                "cli_grant_client_name_invalid"),
-            new Case(
-                json(
-                    "code_challenge",
-                    challenge,
-                    "code_challenge_method",
-                    "S256",
-                    "client_name",
-                    "evil\nname"),
-                "cli_grant_client_name_invalid"),
-            new Case(
-                json(
-                    "code_challenge", challenge, "code_challenge_method", "S256", "client_name", 7),
-                "field_type_invalid"));
+            new Case(grantBody(challenge).put("client_name", 7), "field_type_invalid"));
     for (Case c : cases) {
       Response response = api.post(GRANTS, session, c.body());
       assertThat(response.status()).as(c.body()).isEqualTo(422);
@@ -400,51 +358,17 @@ class CliGrantApiTest extends ServerSuite {
             "not a uri");
     for (String uri : accepted) {
       Response r =
-          api.post(
-              GRANTS,
-              session,
-              json(
-                  "code_challenge",
-                  challenge,
-                  "code_challenge_method",
-                  "S256",
-                  "client_name",
-                  CLIENT,
-                  "redirect_uri",
-                  uri));
+          api.post(GRANTS, session, grantBody(challenge).put("redirect_uri", uri).toString());
       assertThat(r.status()).as(uri).isEqualTo(201);
     }
     for (String uri : refused) {
       Response r =
-          api.post(
-              GRANTS,
-              session,
-              json(
-                  "code_challenge",
-                  challenge,
-                  "code_challenge_method",
-                  "S256",
-                  "client_name",
-                  CLIENT,
-                  "redirect_uri",
-                  uri));
+          api.post(GRANTS, session, grantBody(challenge).put("redirect_uri", uri).toString());
       assertThat(r.status()).as(uri).isEqualTo(422);
       assertThat(r.code()).as(uri).isEqualTo("cli_grant_redirect_uri_invalid");
     }
     // Paste mode: no redirect at all.
-    assertThat(
-            api.post(
-                    GRANTS,
-                    session,
-                    json(
-                        "code_challenge",
-                        challenge,
-                        "code_challenge_method",
-                        "S256",
-                        "client_name",
-                        CLIENT))
-                .status())
-        .isEqualTo(201);
+    assertThat(api.post(GRANTS, session, grantBody(challenge).toString()).status()).isEqualTo(201);
   }
 
   @Test

@@ -29,6 +29,7 @@ class CurrentUserApiTest extends ServerSuite {
 
   @Test
   void slugsOfSimilarEmailsAreMadeUnique() {
+    startOwnServer(); // the numbered slugs need a database where nobody else took the first one
     TestUser first = server.newUser("ada.lovelace@example.org", "A");
     TestUser second = server.newUser("ada-lovelace@example.org", "B");
     TestUser third = server.newUser("ada_lovelace@example.org", "C");

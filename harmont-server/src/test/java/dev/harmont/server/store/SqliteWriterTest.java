@@ -161,18 +161,14 @@ class SqliteWriterTest {
   @ValueSource(booleans = {true, false})
   void aWriteThatWaitedTooLongIsRefusedAsUnavailableAndNeverRuns(boolean syncLog) throws Exception {
     SqliteWriter w = writer(syncLog, Duration.ofMillis(100));
-    CountDownLatch busy = new CountDownLatch(1);
-    Future<Integer> slow =
-        callers.submit(
-            () ->
-                w.write(
-                    c -> {
-                      busy.countDown();
-                      sleep(400);
-                      return insert(c, 1, "slow");
-                    }));
-    assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Integer> slow = holdWriter(w, release, c -> insert(c, 1, "slow"));
     Future<Integer> late = callers.submit(() -> w.write(c -> insert(c, 2, "late")));
+    // Queued first, then kept waiting past its 100 ms: the writer is held until after the sleep,
+    // so a busy machine cannot let the first write finish before the late one is even queued.
+    awaitWaiting(w, 1);
+    sleep(400);
+    release.countDown();
 
     assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo(1);
     assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS))
