@@ -14,4 +14,8 @@ public interface AccountStores {
   SignInLinkStore signInLinks();
 
   CliGrantStore cliGrants();
+
+  PasskeyStore passkeys();
+
+  PasskeyChallengeStore passkeyChallenges();
 }

@@ -13,13 +13,16 @@ import java.util.concurrent.Executor;
  * @param securityLog listing and retention of security events
  * @param signInLinks one-time sign-in links
  * @param cliGrants the CLI's browser sign-in (RFC 8252 + PKCE)
+ * @param mint the domain's clock, randomness, ids and events, for the sign-in ceremonies ({@code
+ *     dev.harmont.server.signin}) built over these services
  */
 public record Accounts(
     Authenticator authenticator,
     AccountService service,
     SecurityLog securityLog,
     SignInLinks signInLinks,
-    CliGrants cliGrants) {
+    CliGrants cliGrants,
+    Mint mint) {
 
   /**
    * @param background runs the {@code last_used_at} writes ({@code Runnable::run} writes them
@@ -43,7 +46,8 @@ public record Accounts(
         service,
         new SecurityLog(stores.events(), settings.eventRetention(), clock),
         new SignInLinks(stores.signInLinks(), service, mint),
-        new CliGrants(stores.cliGrants(), mint, settings));
+        new CliGrants(stores.cliGrants(), mint, settings),
+        mint);
   }
 
   /** For short-lived processes (operator commands): no cache, writes inline, no metrics. */

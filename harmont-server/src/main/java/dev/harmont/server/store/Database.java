@@ -9,6 +9,8 @@ import dev.harmont.server.account.CliGrantStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.PasskeyChallengeStore;
+import dev.harmont.server.account.PasskeyStore;
 import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
@@ -57,7 +59,7 @@ public final class Database implements AccountStores, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "5";
+  static final String SCHEMA_VERSION = "7";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -326,6 +328,16 @@ public final class Database implements AccountStores, AutoCloseable {
   @Override
   public CliGrantStore cliGrants() {
     return new JdbcCliGrantStore(this);
+  }
+
+  @Override
+  public PasskeyStore passkeys() {
+    return new JdbcPasskeyStore(this);
+  }
+
+  @Override
+  public PasskeyChallengeStore passkeyChallenges() {
+    return new JdbcPasskeyChallengeStore(this);
   }
 
   DataSource reads() {

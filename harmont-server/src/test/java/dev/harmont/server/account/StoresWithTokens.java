@@ -23,4 +23,14 @@ record StoresWithTokens(Database database, TokenStore tokens) implements Account
   public CliGrantStore cliGrants() {
     return database.cliGrants();
   }
+
+  @Override
+  public PasskeyStore passkeys() {
+    return database.passkeys();
+  }
+
+  @Override
+  public PasskeyChallengeStore passkeyChallenges() {
+    return database.passkeyChallenges();
+  }
 }

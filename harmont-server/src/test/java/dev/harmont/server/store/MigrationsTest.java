@@ -35,27 +35,43 @@ class MigrationsTest {
   // SHA-256 of every released migration. Editing one changes databases that already ran it in
   // no way at all: write the change as the next version instead, and add its line here.
   private static final Map<String, String> RELEASED =
-      Map.of(
-          "postgresql/V1__accounts.sql",
-          "086a3b07f97939f310c61df95badd257538ff7087ade96594172cb96e6ce0cac",
-          "sqlite/V1__accounts.sql",
-          "6cc70f1e229f047b64af025e083a37a1d31adaf59b729541a63a4715a03fa216",
-          "postgresql/V2__sign_in_links.sql",
-          "ab44b2a15552b6dc01c040fb7859e62151d3f9cfd7777c34d2b960902ad28427",
-          "sqlite/V2__sign_in_links.sql",
-          "772a5b70b07e1b797d8b74555f4efdfaf51bcf01b5f6af6a36fe0fbd3b2258ff",
-          "postgresql/V3__cli_grants.sql",
-          "860d4daa2435f3c85087c18b93ece90a3e4cd6e1eded71eacd47f02fd29b6190",
-          "sqlite/V3__cli_grants.sql",
-          "11796701339dd3668f2bf382e8014c04f94e64c83647628a810eabd724d961de",
-          "postgresql/V4__key_lifecycle.sql",
-          "2d8c0d38320501569d54b4958b08eeae2d2c43783eef6e04627bb49b9129dc04",
-          "sqlite/V4__key_lifecycle.sql",
-          "dc120fb8105d5e8fe9c8bda1fd0985cb23662c227860fd0c2146cfefdf4505e4",
-          "postgresql/V5__security_events.sql",
-          "7695296fce2f5264ccac59e0ed12fa8b897fbbdecf89ea2fc57188719f73bfef",
-          "sqlite/V5__security_events.sql",
-          "408191512cb1c6aa7aa2fb720479b84de5f0457222d832cfb33ad8938a9360fb");
+      Map.ofEntries(
+          Map.entry(
+              "postgresql/V1__accounts.sql",
+              "086a3b07f97939f310c61df95badd257538ff7087ade96594172cb96e6ce0cac"),
+          Map.entry(
+              "sqlite/V1__accounts.sql",
+              "6cc70f1e229f047b64af025e083a37a1d31adaf59b729541a63a4715a03fa216"),
+          Map.entry(
+              "postgresql/V2__sign_in_links.sql",
+              "ab44b2a15552b6dc01c040fb7859e62151d3f9cfd7777c34d2b960902ad28427"),
+          Map.entry(
+              "sqlite/V2__sign_in_links.sql",
+              "772a5b70b07e1b797d8b74555f4efdfaf51bcf01b5f6af6a36fe0fbd3b2258ff"),
+          Map.entry(
+              "postgresql/V3__cli_grants.sql",
+              "860d4daa2435f3c85087c18b93ece90a3e4cd6e1eded71eacd47f02fd29b6190"),
+          Map.entry(
+              "sqlite/V3__cli_grants.sql",
+              "11796701339dd3668f2bf382e8014c04f94e64c83647628a810eabd724d961de"),
+          Map.entry(
+              "postgresql/V4__key_lifecycle.sql",
+              "2d8c0d38320501569d54b4958b08eeae2d2c43783eef6e04627bb49b9129dc04"),
+          Map.entry(
+              "sqlite/V4__key_lifecycle.sql",
+              "dc120fb8105d5e8fe9c8bda1fd0985cb23662c227860fd0c2146cfefdf4505e4"),
+          Map.entry(
+              "postgresql/V5__security_events.sql",
+              "7695296fce2f5264ccac59e0ed12fa8b897fbbdecf89ea2fc57188719f73bfef"),
+          Map.entry(
+              "sqlite/V5__security_events.sql",
+              "408191512cb1c6aa7aa2fb720479b84de5f0457222d832cfb33ad8938a9360fb"),
+          Map.entry(
+              "postgresql/V7__passkeys.sql",
+              "aa03ccebecf0b36cb081821a1e678720efcb17269ee8a44f11c80a04b3b78919"),
+          Map.entry(
+              "sqlite/V7__passkeys.sql",
+              "5536580312a6af3606799f98a2b5b7f58588eefda773cd05ecdccc52f6a62f01"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -91,6 +107,8 @@ class MigrationsTest {
         // schema is dropped, as if the first migration had never run.
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
+          s.execute("DROP TABLE passkey_challenges");
+          s.execute("DROP TABLE passkeys");
           s.execute("DROP TABLE security_events");
           s.execute("DROP TABLE cli_grants");
           s.execute("DROP TABLE sign_in_links");
