@@ -195,6 +195,54 @@ public final class SoftAuthenticator {
     }
   }
 
+  /**
+   * Adds a passkey on this authenticator to the account of {@code bearer} through the server at
+   * {@code base} (register options, then finalize), as the console does; returns the API's passkey.
+   */
+  public JsonNode enrol(java.net.URI base, String bearer) {
+    JsonNode options = post(base, "/api/v0/auth/passkey/register/options", bearer, "{}", 200);
+    ObjectNode body = JSON.createObjectNode();
+    body.put("challenge_id", options.get("challenge_id").asText());
+    body.set("attestation", register(options.get("options")));
+    return post(base, "/api/v0/auth/passkey/register/finalize", bearer, body.toString(), 201);
+  }
+
+  /** Signs in with the newest credential through the server at {@code base}; the session token. */
+  public String signIn(java.net.URI base) {
+    JsonNode options = post(base, "/api/v0/auth/passkey/login/options", null, "{}", 200);
+    ObjectNode body = JSON.createObjectNode();
+    body.put("challenge_id", options.get("challenge_id").asText());
+    body.set("assertion", assertion(options.get("options")));
+    return post(base, "/api/v0/auth/passkey/login/finalize", null, body.toString(), 200)
+        .get("token")
+        .asText();
+  }
+
+  private static JsonNode post(
+      java.net.URI base, String path, String bearer, String json, int expected) {
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json));
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      java.net.http.HttpResponse<String> response =
+          http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != expected) {
+        throw new AssertionError(
+            path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return JSON.readTree(response.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   private byte flags() {
     return (byte) (AuthenticatorData.BIT_UP | (userVerified ? AuthenticatorData.BIT_UV : 0));
   }
