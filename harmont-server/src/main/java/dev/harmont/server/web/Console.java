@@ -49,7 +49,8 @@ public final class Console {
           "security-log.js",
           "delete-account.js",
           "cli-authorize.js",
-          "time.js");
+          "time.js",
+          "user-agent.js");
 
   /**
    * Only our own files; no inline script or style, no eval. With Trusted Types required, the

@@ -9,7 +9,10 @@ import dev.harmont.server.testing.Api;
 import dev.harmont.server.testing.Api.Response;
 import dev.harmont.server.testing.TestServer;
 import dev.harmont.server.testing.TestUser;
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +69,10 @@ class ConsoleBrowserTest {
   }
 
   private TestUser signIn() {
-    TestUser user = server.newUser();
+    return signIn(server.newUser());
+  }
+
+  private TestUser signIn(TestUser user) {
     browser.open("/");
     browser.field("API key").sendKeys(user.token());
     browser.button("Sign in").click();
@@ -222,6 +228,144 @@ class ConsoleBrowserTest {
     assertThat(browser.everythingThePageKeeps()).doesNotContain(fresh);
   }
 
+  /** User agents as clients send them, and the name the security log gives each. */
+  private static final Map<String, String> CLIENTS = clients();
+
+  private static Map<String, String> clients() {
+    Map<String, String> clients = new LinkedHashMap<>();
+    clients.put(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "Firefox 128 on Windows");
+    clients.put(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/156.0.0.0 Safari/537.36",
+        "Chrome 156 on Linux");
+    clients.put(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chromium/120.0.6099.224 Chrome/120.0.6099.224 Safari/537.36",
+        "Chromium 120 on Linux");
+    clients.put(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91",
+        "Edge 120 on Windows");
+    clients.put(
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/156.0.0.0 Mobile Safari/537.36",
+        "Chrome 156 on Android");
+    clients.put(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"
+            + " (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+        "Safari 17 on iOS");
+    clients.put(
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15"
+            + " (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15",
+        "Safari 17 on macOS");
+    clients.put("curl/8.5.0", "curl 8.5.0");
+    clients.put("harmont-cloud-java/0.1.0 Java/25", "harmont CLI/SDK 0.1.0");
+    clients.put("my-app/1.2 harmont-cloud-java/0.1.0 Java/25", "my-app 1.2 via harmont SDK");
+    clients.put("python-requests/2.31.0", "python-requests 2.31.0");
+    clients.put("x".repeat(256), "x".repeat(39) + "…");
+    return clients;
+  }
+
+  /** One security event per client of {@link #CLIENTS}: a rename sent with its User-Agent. */
+  private void renameFromEachClient(TestUser user) {
+    int n = 0;
+    for (String userAgent : CLIENTS.keySet()) {
+      HttpRequest.Builder rename =
+          api.request(USER)
+              .header("Authorization", "Bearer " + user.token())
+              .header("Content-Type", "application/json")
+              .header("User-Agent", userAgent)
+              .method(
+                  "PATCH", HttpRequest.BodyPublishers.ofString("{\"name\":\"Ada " + ++n + "\"}"));
+      assertThat(api.send(rename).status()).isEqualTo(200);
+    }
+  }
+
+  /** The security log's Client cells: each full User-Agent and the text shown for it. */
+  private Map<String, String> clientCells() {
+    browser.heading("Security log");
+    List<WebElement> cells =
+        browser.until(
+            d -> {
+              List<WebElement> found = d.findElements(By.cssSelector("td[data-label='Client']"));
+              return found.size() > CLIENTS.size() ? found : null;
+            });
+    Map<String, String> shown = new LinkedHashMap<>();
+    for (WebElement cell : cells) {
+      List<WebElement> summary = cell.findElements(By.tagName("summary"));
+      String full = summary.isEmpty() ? cell.getText() : summary.get(0).getDomAttribute("title");
+      shown.put(full, cell.getText());
+    }
+    return shown;
+  }
+
+  private WebElement clientCell(String userAgent) {
+    return browser.driver().findElements(By.cssSelector("td[data-label='Client']")).stream()
+        .filter(
+            td ->
+                td.findElements(By.tagName("summary")).stream()
+                    .anyMatch(s -> userAgent.equals(s.getDomAttribute("title"))))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Client cell for " + userAgent));
+  }
+
+  @Test
+  void theSecurityLogNamesEachClientAndShowsItsWholeUserAgentWhenAsked() {
+    TestUser ada = server.newUser();
+    renameFromEachClient(ada);
+    signIn(ada);
+
+    Map<String, String> shown = clientCells();
+    assertThat(shown).containsAllEntriesOf(CLIENTS);
+    assertThat(shown).containsEntry("harmont admin", "harmont admin"); // the operator's key
+    String ours = (String) browser.script("return navigator.userAgent;");
+    assertThat(shown.get(ours))
+        .as("the console's own sign-in")
+        .matches("(Headless )?Chrome \\d+ on Linux");
+    browser.script("document.getElementById('events-heading').scrollIntoView();");
+    browser.screenshot("19-security-log-clients");
+
+    String firefox = CLIENTS.keySet().iterator().next();
+    WebElement cell = clientCell(firefox);
+    WebElement full = cell.findElement(By.cssSelector(".user-agent"));
+    assertThat(full.isDisplayed()).isFalse();
+    cell.findElement(By.tagName("summary")).click();
+    browser.until(d -> full.isDisplayed());
+    assertThat(full.getText()).isEqualTo(firefox);
+    assertThat(cell.getText()).startsWith("Firefox 128 on Windows").endsWith(firefox);
+    assertThat(seriousViolations()).as("security log with a user agent shown").isEmpty();
+    browser.screenshot("20-security-log-user-agent");
+  }
+
+  @Test
+  void atThreeHundredNinetyPixelsTheSecurityLogIsCardsAndNothingScrollsSideways() {
+    browser.phone(390, 1500);
+    TestUser ada = server.newUser();
+    renameFromEachClient(ada);
+    signIn(ada);
+
+    Map<String, String> shown = clientCells();
+    assertThat(shown).containsAllEntriesOf(CLIENTS);
+    WebElement row =
+        clientCell(CLIENTS.keySet().iterator().next()).findElement(By.xpath("ancestor::tr"));
+    assertThat(row.getCssValue("display")).as("a row is a card").isEqualTo("block");
+    assertNoHorizontalScroll();
+    browser.script("document.getElementById('events-heading').scrollIntoView();");
+    browser.screenshot("21-narrow-security-log");
+
+    String longest = "x".repeat(256);
+    WebElement cell = clientCell(longest);
+    cell.findElement(By.tagName("summary")).click();
+    WebElement full = cell.findElement(By.cssSelector(".user-agent"));
+    browser.until(d -> full.isDisplayed());
+    assertThat(full.getText()).isEqualTo(longest);
+    assertNoHorizontalScroll();
+    browser.script("arguments[0].scrollIntoView();", cell);
+    browser.screenshot("22-narrow-security-log-user-agent");
+  }
+
   @Test
   void aSecondTabIsSignedInAndSigningOutSignsOutEveryTab() {
     TestUser ada = signIn();
@@ -257,6 +401,26 @@ class ConsoleBrowserTest {
     assertThat(browser.field("API key").getDomProperty("value")).isEmpty();
     assertThat(browser.storedSession()).isNull();
     browser.screenshot("08-wrong-key");
+  }
+
+  @Test
+  void anUnreachableServerIsShownWhereTheActionWasTakenWithoutADocLink() {
+    signIn();
+    browser.driver().executeCdpCommand("Network.enable", Map.of());
+    browser
+        .driver()
+        .executeCdpCommand(
+            "Network.emulateNetworkConditions",
+            Map.of(
+                "offline", true, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+
+    browser.button("Save").click();
+
+    browser.text("The server could not be reached. Check your connection and try again.");
+    browser.text("network_error");
+    assertThat(browser.driver().findElements(By.linkText("What this means"))).isEmpty();
+    assertThat(browser.button("Save").isEnabled()).isTrue();
+    browser.screenshot("23-network-error");
   }
 
   @Test

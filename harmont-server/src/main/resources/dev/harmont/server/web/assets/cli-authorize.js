@@ -5,7 +5,7 @@
 // shown here instead, to be pasted into the CLI's hidden prompt.
 
 import { call } from './api.js';
-import { el, errorSlot, fill, secretBox } from './dom.js';
+import { el, errorBox, errorSlot, fill, run, secretBox } from './dom.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -70,12 +70,7 @@ export function cliAuthorizeView(user) {
       'section',
       { class: 'panel cli-authorize', 'aria-labelledby': 'cli-heading' },
       el('h1', { id: 'cli-heading' }, 'Authorize the CLI'),
-      el(
-        'div',
-        { class: 'error', role: 'alert' },
-        el('p', { class: 'error-message' }, 'This authorization request is not valid.'),
-        el('p', {}, cli.problem),
-      ),
+      errorBox({ message: 'This authorization request is not valid.' }, cli.problem),
       el('p', { class: 'muted' }, 'Run ', el('code', {}, 'harmont login --web'), ' again.'),
     );
   }
@@ -116,13 +111,10 @@ export function cliAuthorizeView(user) {
   );
 
   async function grant() {
-    errors.clear();
-    authorize.disabled = true;
-    cancel.disabled = true;
     fill(status, 'Authorizing…');
-    let created;
-    try {
-      created = await call('POST', '/api/v0/auth/cli-grants', {
+    // On success the buttons leave the page with `body`, so that they are enabled again is moot.
+    const granted = await run([authorize, cancel], errors, async () => {
+      const created = await call('POST', '/api/v0/auth/cli-grants', {
         body: {
           code_challenge: cli.challenge,
           code_challenge_method: cli.method,
@@ -130,19 +122,14 @@ export function cliAuthorizeView(user) {
           ...(cli.paste ? {} : { redirect_uri: cli.redirect.href }),
         },
       });
-    } catch (error) {
-      fill(status);
-      errors.show(error);
-      authorize.disabled = false;
-      cancel.disabled = false;
-      return;
-    }
-    if (cli.paste) {
-      fill(body, codeBox(created.code));
-    } else {
-      fill(body, el('p', { role: 'status' }, 'Authorized. Returning to the CLI…'));
-      backToCli(cli.redirect, { code: created.code, state: cli.state });
-    }
+      if (cli.paste) {
+        fill(body, codeBox(created.code));
+      } else {
+        fill(body, el('p', { role: 'status' }, 'Authorized. Returning to the CLI…'));
+        backToCli(cli.redirect, { code: created.code, state: cli.state });
+      }
+    });
+    if (!granted) fill(status);
   }
 
   function deny() {

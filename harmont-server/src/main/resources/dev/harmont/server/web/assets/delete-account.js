@@ -1,29 +1,29 @@
 // Delete account: irreversible, so the button works only once the email is typed.
 
 import { call } from './api.js';
-import { el, errorSlot, field } from './dom.js';
+import { el, errorSlot, field, run } from './dom.js';
 
 export function deleteAccountPanel(user, { onDeleted }) {
-  const confirm = el('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const confirm = el('input', {
+    type: 'text',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    oninput: () => {
+      button.disabled = !matches();
+    },
+  });
   const button = el('button', { type: 'submit', class: 'danger', disabled: true }, 'Delete account');
   const errors = errorSlot();
   const matches = () => confirm.value.trim().toLowerCase() === user.email.toLowerCase();
-  confirm.addEventListener('input', () => {
-    button.disabled = !matches();
-  });
 
   async function remove(event) {
     event.preventDefault();
     if (!matches()) return;
-    errors.clear();
-    button.disabled = true;
-    try {
+    const deleted = await run(button, errors, async () => {
       await call('DELETE', '/api/v0/user');
       onDeleted();
-    } catch (error) {
-      errors.show(error);
-      button.disabled = !matches();
-    }
+    });
+    if (!deleted) button.disabled = !matches(); // still only with the email typed
   }
 
   return el(

@@ -1,13 +1,21 @@
 // Builds the page. Everything goes in as text or as an attribute, never parsed as HTML, and
 // the Content-Security-Policy (require-trusted-types-for 'script') makes the browser refuse that.
 
-/** el('p', {class: 'hint'}, 'text', child, …): attributes set, children appended as text/nodes. */
+/**
+ * el('p', {class: 'hint'}, 'text', child, …): attributes set, children appended as text/nodes.
+ * This is the one way the page listens to events: `onclick: fn`, `onsubmit: fn`, `oninput: fn`
+ * … become listeners (addEventListener), never `on…` attributes, which would be inline code.
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value == null || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? '' : String(value));
+    if (name.startsWith('on')) {
+      if (typeof value !== 'function') throw new TypeError(`${name} must be a function`);
+      node.addEventListener(name.slice(2), value);
+    } else {
+      node.setAttribute(name, value === true ? '' : String(value));
+    }
   }
   append(node, children);
   return node;
@@ -69,8 +77,12 @@ export function secretBox(label, value, what, warning) {
   );
 }
 
-/** Only http(s) links: a doc_url can never become a javascript: URL. */
+/**
+ * Only http(s) links: a doc_url can never become a javascript: URL. No URL, no link (new URL(null)
+ * would resolve "null" against the page, a link to /null).
+ */
 export function safeHref(url) {
+  if (!url) return null;
   try {
     const parsed = new URL(url, location.href);
     return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
@@ -79,21 +91,27 @@ export function safeHref(url) {
   }
 }
 
-/** An API error where the action was taken: message, code, request id and the doc link. */
-export function errorBox(error) {
+/**
+ * An error where the action was taken: its message, then `detail` if given, then (for an API
+ * error) its code, the doc link and the request id. A check made by the page itself has no code.
+ */
+export function errorBox(error, detail) {
   const href = safeHref(error.docUrl);
   return el(
     'div',
     { class: 'error', role: 'alert' },
     el('p', { class: 'error-message' }, error.message),
-    el(
-      'p',
-      { class: 'error-meta' },
-      'Code ',
-      el('code', {}, error.code),
-      href ? [' · ', el('a', { href, rel: 'noreferrer', target: '_blank' }, 'What this means')] : null,
-      error.requestId ? [' · request ', el('code', {}, error.requestId)] : null,
-    ),
+    detail ? el('p', {}, detail) : null,
+    error.code
+      ? el(
+          'p',
+          { class: 'error-meta' },
+          'Code ',
+          el('code', {}, error.code),
+          href ? [' · ', el('a', { href, rel: 'noreferrer', target: '_blank' }, 'What this means')] : null,
+          error.requestId ? [' · request ', el('code', {}, error.requestId)] : null,
+        )
+      : null,
   );
 }
 
@@ -105,4 +123,25 @@ export function errorSlot() {
     show: (error) => fill(slot, errorBox(error)),
     clear: () => fill(slot),
   };
+}
+
+/**
+ * Runs an action someone started with `buttons` (one button or an array): while `action` runs the
+ * buttons are disabled, so it cannot be started twice, and `errors` (an errorSlot) is cleared. If
+ * it throws, the error (an ApiError: message, code, doc link) is shown in `errors`. The buttons are
+ * enabled again either way. Resolves to true if the action succeeded, false if it failed.
+ */
+export async function run(buttons, errors, action) {
+  const all = [buttons].flat();
+  errors.clear();
+  for (const button of all) button.disabled = true;
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    errors.show(error);
+    return false;
+  } finally {
+    for (const button of all) button.disabled = false;
+  }
 }

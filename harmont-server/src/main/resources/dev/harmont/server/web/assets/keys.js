@@ -2,7 +2,7 @@
 // rotating one (the new secret shown once, the old one kept for a grace period) and revoking one.
 
 import { call } from './api.js';
-import { el, errorSlot, field, fill, secretBox } from './dom.js';
+import { el, errorSlot, field, fill, run, secretBox } from './dom.js';
 import { timeCell } from './time.js';
 
 const DAY = 86_400_000;
@@ -13,7 +13,7 @@ export function keysPanel() {
   const empty = el('p', { class: 'muted' }, 'No API keys yet.');
   const table = el(
     'table',
-    { class: 'keys' },
+    { class: 'keys cards' },
     el('caption', { class: 'visually-hidden' }, 'Your API keys, newest first'),
     el(
       'thead',
@@ -77,34 +77,22 @@ export function keysPanel() {
       grace.focus();
     }
     async function rotateNow() {
-      errors.clear();
-      confirmRotate.disabled = true;
-      try {
+      const done = await run(confirmRotate, errors, async () => {
         const created = await call('POST', `/api/v0/user/api-tokens/${encodeURIComponent(key.id)}/rotate`, {
           body: { grace_period_seconds: Number(grace.value) },
         });
         fill(rotated, newKey(created.token));
         tr.replaceWith(row(created.api_token));
-      } catch (error) {
-        errors.show(error);
-        back();
-      } finally {
-        confirmRotate.disabled = false;
-      }
+      });
+      if (!done) back();
     }
     async function revokeNow() {
-      errors.clear();
-      confirm.disabled = true;
-      try {
+      const done = await run(confirm, errors, async () => {
         await call('DELETE', `/api/v0/user/api-tokens/${encodeURIComponent(key.id)}`);
         tr.remove();
         shown();
-      } catch (error) {
-        errors.show(error);
-        back();
-      } finally {
-        confirm.disabled = false;
-      }
+      });
+      if (!done) back();
     }
     fill(actions, rotate, revoke);
     return tr;
@@ -150,7 +138,12 @@ function createForm(onCreated) {
   const description = el('input', { type: 'text', autocomplete: 'off' });
   const expires = el(
     'select',
-    {},
+    {
+      onchange: () => {
+        dateField.hidden = expires.value !== 'date';
+        date.required = !dateField.hidden;
+      },
+    },
     el('option', { value: 'never' }, 'Never'),
     el('option', { value: '30' }, '30 days'),
     el('option', { value: '90' }, '90 days'),
@@ -159,10 +152,6 @@ function createForm(onCreated) {
   const date = el('input', { type: 'date', min: new Date().toISOString().slice(0, 10) });
   const dateField = field('Expiry date', date, 'The key stops working at the end of that day (UTC).');
   dateField.hidden = true;
-  expires.addEventListener('change', () => {
-    dateField.hidden = expires.value !== 'date';
-    date.required = !dateField.hidden;
-  });
   const errors = errorSlot();
   const secret = el('div', { class: 'secret-slot' });
   const button = el('button', { type: 'submit' }, 'Create key');
@@ -180,21 +169,15 @@ function createForm(onCreated) {
 
   async function create(event) {
     event.preventDefault();
-    errors.clear();
     fill(secret);
-    button.disabled = true;
-    const body = { expires_at: expiresAt() };
-    if (description.value.trim()) body.description = description.value;
-    try {
+    await run(button, errors, async () => {
+      const body = { expires_at: expiresAt() };
+      if (description.value.trim()) body.description = description.value;
       const created = await call('POST', '/api/v0/user/api-tokens', { body });
       fill(secret, newKey(created.token));
       description.value = '';
       onCreated(created.api_token);
-    } catch (error) {
-      errors.show(error);
-    } finally {
-      button.disabled = false;
-    }
+    });
   }
 
   return el(

@@ -1,7 +1,7 @@
 // Profile: who you are, and your display name.
 
 import { call } from './api.js';
-import { el, errorSlot, field, fill } from './dom.js';
+import { el, errorSlot, field, fill, run } from './dom.js';
 
 export function profilePanel(user) {
   const name = el('input', { type: 'text', autocomplete: 'name' });
@@ -12,20 +12,14 @@ export function profilePanel(user) {
 
   async function rename(event) {
     event.preventDefault();
-    errors.clear();
     fill(status);
-    save.disabled = true;
-    try {
+    const saved = await run(save, errors, async () => {
       const updated = await call('PATCH', '/api/v0/user', { body: { name: name.value } });
       name.value = updated.name ?? '';
       name.removeAttribute('aria-invalid');
       fill(status, 'Saved.');
-    } catch (error) {
-      name.setAttribute('aria-invalid', 'true');
-      errors.show(error);
-    } finally {
-      save.disabled = false;
-    }
+    });
+    if (!saved) name.setAttribute('aria-invalid', 'true');
   }
 
   return el(

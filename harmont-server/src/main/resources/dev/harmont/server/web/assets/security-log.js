@@ -1,8 +1,9 @@
 // The security log: what happened to the account, newest first, a page at a time.
 
 import { call } from './api.js';
-import { el, errorSlot, fill } from './dom.js';
+import { el, errorSlot, fill, run } from './dom.js';
 import { timeCell } from './time.js';
+import { clientName } from './user-agent.js';
 
 const PAGE = 20;
 
@@ -16,13 +17,29 @@ const LABELS = {
   'session.ended': 'Signed out',
 };
 
+/**
+ * The client by its name ("Firefox 128 on Windows"). When that name is not the whole User-Agent,
+ * the whole string is on hover (title) and one click away (a touch screen has no hover).
+ */
+function client(userAgent) {
+  if (!userAgent) return el('span', { class: 'muted' }, 'Unknown');
+  const name = clientName(userAgent);
+  if (name === userAgent) return name;
+  return el(
+    'details',
+    { class: 'client' },
+    el('summary', { title: userAgent }, name),
+    el('p', { class: 'mono user-agent' }, userAgent),
+  );
+}
+
 export function securityLogPanel() {
   const errors = errorSlot();
   const tbody = el('tbody');
   const empty = el('p', { class: 'muted' }, 'Nothing recorded yet.');
   const table = el(
     'table',
-    { class: 'events' },
+    { class: 'events cards' },
     el('caption', { class: 'visually-hidden' }, 'Security events, newest first'),
     el(
       'thead',
@@ -48,22 +65,19 @@ export function securityLogPanel() {
       el(
         'td',
         { 'data-label': 'Event' },
-        el('span', {}, LABELS[event.type] ?? event.type),
-        ' ',
-        el('code', { class: 'muted' }, event.type),
+        // One element, so that it stays one cell of the card's grid on narrow screens.
+        el('span', {}, el('span', {}, LABELS[event.type] ?? event.type), ' ', el('code', { class: 'muted' }, event.type)),
       ),
       el('td', { 'data-label': 'Address' }, event.ip ?? el('span', { class: 'muted' }, 'Operator')),
-      el('td', { 'data-label': 'Client' }, event.user_agent ?? el('span', { class: 'muted' }, 'Unknown')),
+      el('td', { 'data-label': 'Client' }, client(event.user_agent)),
       el('td', { 'data-label': 'Request' }, event.request_id ? el('code', {}, event.request_id) : '—'),
     );
   }
 
-  async function load(before) {
-    errors.clear();
-    older.disabled = refresh.disabled = true;
-    const query = new URLSearchParams({ limit: String(PAGE) });
-    if (before) query.set('before', before);
-    try {
+  function load(before) {
+    return run([older, refresh], errors, async () => {
+      const query = new URLSearchParams({ limit: String(PAGE) });
+      if (before) query.set('before', before);
       const page = await call('GET', `/api/v0/user/events?${query}`);
       if (!before) tbody.replaceChildren();
       tbody.append(...page.events.map(row));
@@ -72,11 +86,7 @@ export function securityLogPanel() {
       empty.hidden = tbody.rows.length > 0;
       table.hidden = !empty.hidden;
       older.hidden = next === null;
-    } catch (error) {
-      errors.show(error);
-    } finally {
-      older.disabled = refresh.disabled = false;
-    }
+    });
   }
 
   older.hidden = true;

@@ -2,7 +2,7 @@
 // session is kept (session.js). A one-time link is redeemed by main.js, before this form shows.
 
 import { call } from './api.js';
-import { el, errorSlot, field } from './dom.js';
+import { el, errorSlot, field, run } from './dom.js';
 import * as session from './session.js';
 
 /** @param notice {text, kind}: why the form is shown (signed out, session ended); optional. */
@@ -20,22 +20,17 @@ export function signInView({ notice, error, onSignedIn }) {
 
   async function signIn(event) {
     event.preventDefault();
-    errors.clear();
     let apiKey = key.value.trim();
     key.value = ''; // out of the page at once, whatever happens next
-    button.disabled = true;
-    try {
-      const started = await call('POST', '/api/v0/auth/sessions', { token: apiKey });
-      apiKey = null;
-      session.save(started);
+    const signedIn = await run(button, errors, async () => {
+      try {
+        session.save(await call('POST', '/api/v0/auth/sessions', { token: apiKey }));
+      } finally {
+        apiKey = null;
+      }
       onSignedIn();
-    } catch (failure) {
-      apiKey = null;
-      errors.show(failure);
-      key.focus();
-    } finally {
-      button.disabled = false;
-    }
+    });
+    if (!signedIn) key.focus();
   }
 
   // No name on the input and no action on the form: even a submission without this script would
