@@ -49,7 +49,9 @@ final class PasskeyHandlers {
     String assertion = credential(body, "assertion");
     try {
       Responses.json(
-          res, Status.OK_200, Wire.token(passkeys.login(challengeId, assertion, contexts.of(req))));
+          res,
+          Status.OK_200,
+          Wire.session(passkeys.login(challengeId, assertion, contexts.of(req))));
     } catch (HarmontException e) {
       throw refused(client, e);
     }

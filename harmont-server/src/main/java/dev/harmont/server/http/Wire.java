@@ -108,13 +108,6 @@ final class Wire {
     return out;
   }
 
-  /** A session token alone: what upstream's passkey sign-in answers. */
-  static ObjectNode token(CreatedToken created) {
-    ObjectNode out = Json.object();
-    out.put("token", created.secret());
-    return out;
-  }
-
   /** Upstream's passkey fields, and ours: the authenticator's name when its AAGUID is known. */
   static ObjectNode passkey(Passkey passkey) {
     ObjectNode out = Json.object();
