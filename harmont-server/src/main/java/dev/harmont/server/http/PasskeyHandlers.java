@@ -10,6 +10,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Upstream's passkey endpoints (passkeyLoginOptions, passkeyLoginFinalize, passkeyRegisterOptions,
@@ -114,8 +116,17 @@ final class PasskeyHandlers {
     return new String(Json.bytes(node), StandardCharsets.UTF_8);
   }
 
-  /** Counts a refused passkey; past the limit, the answer is 429 instead. */
+  /** Counts a refused credential or challenge; past the limit, the answer is 429 instead. */
   private HarmontException refused(String client, HarmontException e) {
-    return e.code().code().startsWith("passkey_") ? throttle.refuse(client, e) : e;
+    return REFUSALS.contains(e.code()) ? throttle.refuse(client, e) : e;
   }
+
+  // What a wrong or forged credential gets; a bad nickname or a body error is not a guess.
+  private static final Set<ErrorCode> REFUSALS =
+      EnumSet.of(
+          ErrorCode.PASSKEY_CHALLENGE_INVALID,
+          ErrorCode.PASSKEY_ASSERTION_FAILED,
+          ErrorCode.PASSKEY_REGISTRATION_FAILED,
+          ErrorCode.PASSKEY_UNKNOWN_CREDENTIAL,
+          ErrorCode.PASSKEY_USER_VERIFICATION_REQUIRED);
 }
