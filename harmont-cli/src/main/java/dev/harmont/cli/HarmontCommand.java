@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
       RenameCommand.class,
       DeleteAccountCommand.class,
       KeysCommand.class,
+      PasskeysCommand.class,
       EventsCommand.class,
       CompletionCommand.class
     })

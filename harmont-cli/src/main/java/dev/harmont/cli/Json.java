@@ -10,6 +10,8 @@ import dev.harmont.cloud.ApiTokenList;
 import dev.harmont.cloud.CreatedApiToken;
 import dev.harmont.cloud.CurrentToken;
 import dev.harmont.cloud.CurrentUser;
+import dev.harmont.cloud.Passkey;
+import dev.harmont.cloud.PasskeyList;
 import dev.harmont.cloud.SecurityEvent;
 import dev.harmont.cloud.SecurityEventPage;
 import java.time.Instant;
@@ -34,6 +36,28 @@ final class Json {
     ArrayNode array = node.putArray("api_tokens");
     list.apiTokens().forEach(token -> array.add(token(token)));
     return write(node);
+  }
+
+  static String passkeys(PasskeyList list) {
+    ObjectNode node = MAPPER.createObjectNode();
+    ArrayNode array = node.putArray("passkeys");
+    list.passkeys().forEach(passkey -> array.add(passkeyNode(passkey)));
+    return write(node);
+  }
+
+  static String passkey(Passkey passkey) {
+    return write(passkeyNode(passkey));
+  }
+
+  private static ObjectNode passkeyNode(Passkey passkey) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("uuid", passkey.uuid());
+    node.put("nickname", passkey.nickname());
+    node.put("aaguid", passkey.aaguid());
+    node.put("created_at", text(passkey.createdAt()));
+    node.put("last_used_at", text(passkey.lastUsedAt()));
+    node.put("authenticator", passkey.authenticator());
+    return node;
   }
 
   static String created(CreatedApiToken created) {

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -160,6 +161,50 @@ class ClientCommandsTest {
     assertThat(result.exit()).isEqualTo(ExitCodes.API_ERROR);
     assertThat(result.err()).contains("code user_name_invalid").contains("request_id ");
     assertThat(result.err()).contains("/docs/errors/user_name_invalid");
+  }
+
+  @Test
+  void passkeysListRenameRemoveAndAddOpensTheConsole() throws Exception {
+    dev.harmont.server.signin.RelyingParty rp = server.server().relyingParty();
+    String laptop =
+        new dev.harmont.server.testing.SoftAuthenticator(rp.origin(), rp.id())
+            .enrol(server.baseUri(), user.token())
+            .get("uuid")
+            .asText();
+    new dev.harmont.server.testing.SoftAuthenticator(rp.origin(), rp.id())
+        .enrol(server.baseUri(), user.token());
+
+    Run table = run("passkeys", "list");
+    assertThat(table.exit()).isZero();
+    assertThat(table.outLines().get(0)).contains("ID", "NAME", "AUTHENTICATOR", "LAST USED");
+    assertThat(table.out()).contains(laptop);
+    Run renamed = run("passkeys", "rename", laptop, "Laptop", "--json");
+    assertThat(renamed.json().get("nickname").asText()).isEqualTo("Laptop");
+    assertThat(run("passkeys", "list", "--json").json().get("passkeys")).hasSize(2);
+
+    assertThat(run("passkeys", "remove", laptop).exit()).isZero();
+    String last = run("passkeys", "list", "--json").json().at("/passkeys/0/uuid").asText();
+    Run refused = run("passkeys", "remove", last);
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("passkey_last_credential");
+
+    List<java.net.URI> opened = new ArrayList<>();
+    Map<String, String> env = env();
+    env.put("HARMONT_TOKEN", user.token());
+    StringWriter err = new StringWriter();
+    int exit =
+        Cli.create(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                env,
+                Terminal.none(),
+                new BufferedReader(new StringReader("")),
+                uri -> opened.add(uri))
+            .execute("passkeys", "add");
+    assertThat(exit).isZero();
+    assertThat(opened)
+        .containsExactly(
+            java.net.URI.create("http://localhost:" + server.baseUri().getPort() + "/#passkeys"));
   }
 
   @Test

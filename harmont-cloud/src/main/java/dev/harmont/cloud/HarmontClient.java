@@ -376,6 +376,63 @@ public final class HarmontClient {
   }
 
   /**
+   * Lists the current user's passkeys ({@code GET /api/v0/user/passkeys}, operation {@code
+   * listPasskeys}), oldest first. Adding one needs a browser: the console's Passkeys section.
+   *
+   * @return every passkey of the user
+   * @throws AuthenticationException if the token is invalid, revoked or expired
+   * @throws HarmontException for any other failure (see the class comment)
+   */
+  public PasskeyList listPasskeys() {
+    return read(Call.get("/api/v0/user/passkeys"), Wire::passkeyList);
+  }
+
+  /**
+   * Renames one of the current user's passkeys ({@code PATCH /api/v0/user/passkeys/{id}}, operation
+   * {@code renamePasskey}).
+   *
+   * @param id the passkey's id, as in {@link Passkey#uuid()}
+   * @param update the new nickname
+   * @return the renamed passkey
+   * @throws IllegalArgumentException if the id is null or blank; nothing is sent
+   * @throws NullPointerException if {@code update} is null
+   * @throws InvalidRequestException with code {@code passkey_nickname_invalid} if the nickname is
+   *     blank, longer than 100 characters or contains control characters
+   * @throws NotFoundException with code {@code passkey_not_found} if the user has no such passkey
+   * @throws AuthenticationException if the token is invalid, revoked or expired
+   * @throws HarmontException for any other failure (see the class comment)
+   */
+  public Passkey renamePasskey(String id, PasskeyUpdate update) {
+    requirePasskeyId(id, "renamePasskey");
+    Objects.requireNonNull(update, "update: pass new PasskeyUpdate(nickname)");
+    return read(
+        Call.patch("/api/v0/user/passkeys/" + PathSegments.encode(id), Wire.passkeyUpdate(update)),
+        Wire::passkey);
+  }
+
+  /**
+   * Removes one of the current user's passkeys ({@code DELETE /api/v0/user/passkeys/{id}},
+   * operation {@code deletePasskey}).
+   *
+   * <p><strong>Irreversible.</strong> The passkey stops signing in at once. The user's last passkey
+   * is refused: add the new one first. A retry after a lost response may answer {@link
+   * NotFoundException} although the first attempt removed it.
+   *
+   * @param id the passkey's id, as in {@link Passkey#uuid()}
+   * @throws IllegalArgumentException if the id is null or blank; nothing is sent
+   * @throws NotFoundException with code {@code passkey_not_found} if the user has no such passkey
+   *     (unknown, already removed, or someone else's)
+   * @throws InvalidRequestException with code {@code passkey_last_credential} (409) for the last
+   *     one
+   * @throws AuthenticationException if the token is invalid, revoked or expired
+   * @throws HarmontException for any other failure (see the class comment)
+   */
+  public void deletePasskey(String id) {
+    requirePasskeyId(id, "deletePasskey");
+    transport.send(Call.delete("/api/v0/user/passkeys/" + PathSegments.encode(id)), token);
+  }
+
+  /**
    * Logs out: revokes the token this client sends ({@code POST /api/v0/auth/logout}, operation
    * {@code logout}).
    *
@@ -413,6 +470,17 @@ public final class HarmontClient {
       return decode.apply(Wire.parse(response.body()));
     } catch (Wire.BadResponse e) {
       throw Errors.badResponse(call, response.statusCode(), response.headers(), e, token);
+    }
+  }
+
+  private static void requirePasskeyId(String id, String method) {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException(
+          method
+              + " needs the id of one of your passkeys (Passkey.uuid() from listPasskeys());"
+              + " got "
+              + (id == null ? "null" : "a blank string")
+              + ". Nothing was sent.");
     }
   }
 

@@ -59,6 +59,12 @@ final class Wire {
     return bytes(body);
   }
 
+  static byte[] passkeyUpdate(PasskeyUpdate update) {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("nickname", update.nickname());
+    return bytes(body);
+  }
+
   static byte[] apiTokenCreate(ApiTokenCreate params) {
     ObjectNode body = MAPPER.createObjectNode();
     if (params.description() != null) {
@@ -117,6 +123,27 @@ final class Wire {
         instant("created_at", requiredString(token, "created_at")),
         instant("expires_at", optionalString(token, "expires_at")),
         instant("last_used_at", optionalString(token, "last_used_at")));
+  }
+
+  static Passkey passkey(JsonNode node) {
+    JsonNode passkey = object(node, "a passkey");
+    return new Passkey(
+        requiredString(passkey, "uuid"),
+        optionalString(passkey, "nickname"),
+        optionalString(passkey, "aaguid"),
+        instant("created_at", requiredString(passkey, "created_at")),
+        instant("last_used_at", optionalString(passkey, "last_used_at")),
+        optionalString(passkey, "authenticator"));
+  }
+
+  static PasskeyList passkeyList(JsonNode body) {
+    JsonNode array = object(body, "the passkey list").get("passkeys");
+    if (array == null || !array.isArray()) {
+      throw new BadResponse("field `passkeys` is missing or not an array");
+    }
+    List<Passkey> passkeys = new ArrayList<>(array.size());
+    array.forEach(element -> passkeys.add(passkey(element)));
+    return new PasskeyList(passkeys);
   }
 
   static ApiTokenList apiTokenList(JsonNode body) {

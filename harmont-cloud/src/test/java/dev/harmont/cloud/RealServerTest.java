@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.harmont.server.testing.SoftAuthenticator;
 import dev.harmont.server.testing.TestServer;
 import dev.harmont.server.testing.TestUser;
 import java.time.Duration;
@@ -222,6 +223,49 @@ class RealServerTest {
                     ApiTokenCreate.builder().description("d".repeat(256)).build()));
 
     assertThat(e.code()).isEqualTo("api_token_description_invalid");
+  }
+
+  private SoftAuthenticator device() {
+    return new SoftAuthenticator(
+        server.server().relyingParty().origin(), server.server().relyingParty().id());
+  }
+
+  @Test
+  void passkeysAreListedRenamedAndRemovedButNeverTheLastOne() {
+    TestUser user = server.newUser();
+    HarmontClient client = clientFor(user);
+    String laptop = device().enrol(server.baseUri(), user.token()).get("uuid").asText();
+    SoftAuthenticator phone = device();
+    phone.enrol(server.baseUri(), user.token());
+
+    assertThat(client.listPasskeys().passkeys())
+        .extracting(Passkey::nickname)
+        .containsExactly("Passkey", "Passkey");
+    Passkey renamed = client.renamePasskey(laptop, new PasskeyUpdate("Laptop"));
+    assertThat(renamed.nickname()).isEqualTo("Laptop");
+    assertThat(renamed.uuid()).isEqualTo(laptop);
+    InvalidRequestException blank =
+        catchThrowableOfType(
+            InvalidRequestException.class,
+            () -> client.renamePasskey(laptop, new PasskeyUpdate(" ")));
+    assertThat(blank.code()).isEqualTo("passkey_nickname_invalid");
+
+    client.deletePasskey(laptop);
+
+    assertThat(client.listPasskeys().passkeys()).hasSize(1);
+    String last = client.listPasskeys().passkeys().get(0).uuid();
+    InvalidRequestException refused =
+        catchThrowableOfType(InvalidRequestException.class, () -> client.deletePasskey(last));
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.code()).isEqualTo("passkey_last_credential");
+    NotFoundException gone =
+        catchThrowableOfType(NotFoundException.class, () -> client.deletePasskey(laptop));
+    assertThat(gone.code()).isEqualTo("passkey_not_found");
+    assertThat(clientFor(phone.signIn(server.baseUri())).getCurrentUser().uuid())
+        .isEqualTo(user.id());
+    assertThatThrownBy(() -> client.deletePasskey(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Nothing was sent");
   }
 
   @Test

@@ -11,6 +11,8 @@ import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.observe.AuthMetrics;
 import dev.harmont.server.observe.Metrics;
+import dev.harmont.server.signin.Passkeys;
+import dev.harmont.server.signin.RelyingParty;
 import dev.harmont.server.store.ChangeListener;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.Dialect;
@@ -45,6 +47,7 @@ public final class HarmontServer implements AutoCloseable {
   private final ChangeListener listener;
   private final Thread pruner;
   private final Metrics metrics;
+  private final RelyingParty relyingParty;
 
   private HarmontServer(
       Database database,
@@ -54,7 +57,9 @@ public final class HarmontServer implements AutoCloseable {
       ExecutorService background,
       ChangeListener listener,
       Metrics metrics,
-      Thread pruner) {
+      Thread pruner,
+      RelyingParty relyingParty) {
+    this.relyingParty = relyingParty;
     this.background = background;
     this.listener = listener;
     this.metrics = metrics;
@@ -113,9 +118,18 @@ public final class HarmontServer implements AutoCloseable {
         AuthMetrics.bindCache(metrics.registry(), accounts.authenticator());
       }
       AtomicReference<String> docBase = new AtomicReference<>(config.publicUrl());
+      // Set once listening: without a public URL the relying party names the port.
+      AtomicReference<RelyingParty> relyingParty = new AtomicReference<>();
+      Passkeys passkeys = new Passkeys(accounts, database, relyingParty::get);
       HttpApi api =
           new HttpApi(
-              accounts, config, docBase::get, database::isReady, metrics.registry(), authOutcomes);
+              accounts,
+              passkeys,
+              config,
+              docBase::get,
+              database::isReady,
+              metrics.registry(),
+              authOutcomes);
       Http1Config http1 =
           Http1Config.builder()
               .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
@@ -169,10 +183,11 @@ public final class HarmontServer implements AutoCloseable {
       }
       URI base = URI.create("http://" + host + ":" + web.port());
       docBase.compareAndSet(null, base.toString());
+      relyingParty.set(RelyingParty.of(config.publicUrl(), web.port()));
       Thread pruner =
           startPruning(accounts.securityLog(), accounts.idempotency(), config.eventPruneInterval());
       return new HarmontServer(
-          database, accounts, web, base, background, listener, metrics, pruner);
+          database, accounts, web, base, background, listener, metrics, pruner, relyingParty.get());
     } catch (RuntimeException e) {
       if (listener != null) {
         listener.close();
@@ -244,6 +259,11 @@ public final class HarmontServer implements AutoCloseable {
   /** The hot path and its cache. */
   public Authenticator authenticator() {
     return accounts.authenticator();
+  }
+
+  /** Who passkeys are made for: the origin and RP ID the server accepts. */
+  public RelyingParty relyingParty() {
+    return relyingParty;
   }
 
   public SignInLinks signInLinks() {

@@ -80,6 +80,11 @@ class CliAuthorizeBrowserIT {
 
   /** {@code harmont ARGS} from the packaged jar; stdout and stderr go to files under dir. */
   private Process harmont(String name, String... args) throws IOException {
+    return harmontAt(server.baseUri().toString(), name, args);
+  }
+
+  /** {@code harmont ARGS} talking to the server at {@code apiUrl}. */
+  private Process harmontAt(String apiUrl, String name, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
@@ -87,7 +92,7 @@ class CliAuthorizeBrowserIT {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("HARMONT_TOKEN");
-    builder.environment().put("HARMONT_API_URL", server.baseUri().toString());
+    builder.environment().put("HARMONT_API_URL", apiUrl);
     builder.environment().put("XDG_CONFIG_HOME", config().toString());
     builder.environment().put("HOSTNAME", HOST);
     builder.environment().put("BROWSER", browserScript().toString());
@@ -175,6 +180,57 @@ class CliAuthorizeBrowserIT {
     Process keys = harmont("keys", "keys", "list");
     assertThat(exit(keys)).isZero();
     assertThat(stdout("keys")).contains(CLIENT);
+  }
+
+  @Test
+  void loginWebIsCompletedWithAPasskey() throws Exception {
+    // The console at localhost, the relying party (browsers refuse passkeys on an IP address), with
+    // a platform authenticator; the autofill request is turned off so the button is what signs in.
+    String localhost = server.server().relyingParty().origin();
+    browser.close();
+    browser = new Browser(java.net.URI.create(localhost + "/"), new Dimension(1100, 900));
+    browser
+        .driver()
+        .executeCdpCommand(
+            "Page.addScriptToEvaluateOnNewDocument",
+            java.util.Map.of(
+                "source",
+                "PublicKeyCredential.isConditionalMediationAvailable = async () => false;"));
+    ((org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator) browser.driver())
+        .addVirtualAuthenticator(
+            new org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions()
+                .setProtocol(
+                    org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions.Protocol
+                        .CTAP2)
+                .setTransport(
+                    org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions.Transport
+                        .INTERNAL)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true));
+    // Once, with a key: add a passkey, then sign out.
+    browser.open("/");
+    signInWithKey();
+    browser.button("Add passkey").click();
+    browser.button("Save name").click();
+    browser.button("Sign out").click();
+    browser.heading("Sign in");
+
+    Process login = harmontAt(localhost, "login", "login", "--web");
+    String address = awaitAddress(dir.resolve("opened"));
+    browser.driver().get(address);
+    browser.heading("Sign in");
+    browser.button("Sign in with a passkey").click();
+    browser.heading("Authorize the CLI");
+    browser.screenshot("cli-authorize-7-after-passkey");
+    browser.button("Authorize").click();
+    browser.heading("harmont CLI signed in");
+
+    assertThat(exit(login)).as(stderr("login")).isZero();
+    assertThat(stderr("login")).contains("Logged in as " + user.email());
+    Process whoami = harmontAt(localhost, "whoami", "whoami");
+    assertThat(exit(whoami)).isZero();
+    assertThat(stdout("whoami")).contains(user.email());
   }
 
   @Test

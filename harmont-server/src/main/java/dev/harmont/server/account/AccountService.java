@@ -235,12 +235,17 @@ public final class AccountService {
     if (who.token().kind() == TokenKind.SESSION) {
       throw new HarmontException(ErrorCode.SESSION_REFRESH_NOT_ALLOWED);
     }
-    return startSession(who.user().id(), settings.sessionTtl(), context);
+    return startSession(who.user().id(), settings.sessionTtl(), SignInMethod.API_KEY, context);
   }
 
-  /** A session of the configured lifetime for a user who proved who they are another way. */
-  CreatedToken startSession(UUID userId, RequestContext context) {
-    return startSession(userId, settings.sessionTtl(), context);
+  /**
+   * A session of the configured lifetime for a user who proved who they are another way (a sign-in
+   * link, a passkey), recorded as {@code session.created} with {@code method}.
+   *
+   * @throws HarmontException {@link ErrorCode#UNAUTHORIZED} when the account was deleted meanwhile
+   */
+  public CreatedToken startSession(UUID userId, SignInMethod method, RequestContext context) {
+    return startSession(userId, settings.sessionTtl(), method, context);
   }
 
   /**
@@ -250,12 +255,13 @@ public final class AccountService {
    * @throws HarmontException {@link ErrorCode#SESSION_TTL_INVALID} outside {@link
    *     AccountSettings#MIN_SESSION_TTL}..{@link AccountSettings#MAX_SESSION_TTL}
    */
-  private CreatedToken startSession(UUID userId, Duration ttl, RequestContext context) {
+  private CreatedToken startSession(
+      UUID userId, Duration ttl, SignInMethod method, RequestContext context) {
     if (!AccountSettings.isSessionTtl(ttl)) {
       throw new HarmontException(ErrorCode.SESSION_TTL_INVALID);
     }
     Instant now = mint.now();
-    return store(userId, TokenKind.SESSION, null, now, now.plus(ttl), context);
+    return store(userId, TokenKind.SESSION, null, now, now.plus(ttl), method, context);
   }
 
   // ---- Operator actions (the admin commands); no bearer token involved. ----
@@ -274,6 +280,7 @@ public final class AccountService {
             "Created by harmont admin",
             now,
             null,
+            null,
             RequestContext.OPERATOR);
     return new CreatedUser(user, key);
   }
@@ -290,7 +297,7 @@ public final class AccountService {
    * @throws HarmontException {@link ErrorCode#SESSION_TTL_INVALID} for a lifetime out of bounds
    */
   public CreatedToken issueSessionToken(String rawEmail, Duration ttl) {
-    return startSession(userByEmail(rawEmail).id(), ttl, RequestContext.OPERATOR);
+    return startSession(userByEmail(rawEmail).id(), ttl, null, RequestContext.OPERATOR);
   }
 
   /** True once at least one user exists. */
@@ -317,21 +324,26 @@ public final class AccountService {
         Validation.description(rawDescription, settings.maxDescriptionLength()).orElse(null);
     Instant now = mint.now();
     return store(
-        userId, TokenKind.PERSONAL, description, now, Mint.expiry(expiresAt, now), context);
+        userId, TokenKind.PERSONAL, description, now, Mint.expiry(expiresAt, now), null, context);
   }
 
-  /** Mints a token and stores it with its event, within the key limit for personal keys. */
+  /**
+   * Mints a token and stores it with its event, within the key limit for personal keys; {@code
+   * method} says how a session was started (null for keys and operator-issued sessions).
+   */
   private CreatedToken store(
       UUID userId,
       TokenKind kind,
       String description,
       Instant now,
       Instant expiresAt,
+      SignInMethod method,
       RequestContext context) {
     String secret = mint.secret(kind);
     ApiToken token = mint.token(secret, userId, kind, description, now, expiresAt);
     int max = kind == TokenKind.PERSONAL ? settings.maxLiveKeysPerUser() : Integer.MAX_VALUE;
-    if (!tokens.insert(token, Secrets.hash(secret), max, mint.createdEvent(token, context))) {
+    SecurityEvent event = mint.createdEvent(token, context).withMethod(method);
+    if (!tokens.insert(token, Secrets.hash(secret), max, event)) {
       throw Mint.keyLimitReached(max);
     }
     return new CreatedToken(token, secret);

@@ -16,4 +16,8 @@ public interface AccountStores {
   CliGrantStore cliGrants();
 
   IdempotencyStore idempotency();
+
+  PasskeyStore passkeys();
+
+  PasskeyChallengeStore passkeyChallenges();
 }

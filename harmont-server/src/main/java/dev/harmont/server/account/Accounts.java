@@ -14,6 +14,8 @@ import java.util.concurrent.Executor;
  * @param signInLinks one-time sign-in links
  * @param cliGrants the CLI's browser sign-in (RFC 8252 + PKCE)
  * @param idempotency the answers kept for retried POSTs ({@code Idempotency-Key})
+ * @param mint the domain's clock, randomness, ids and events, for the sign-in ceremonies ({@code
+ *     dev.harmont.server.signin}) built over these services
  */
 public record Accounts(
     Authenticator authenticator,
@@ -21,7 +23,8 @@ public record Accounts(
     SecurityLog securityLog,
     SignInLinks signInLinks,
     CliGrants cliGrants,
-    Idempotency idempotency) {
+    Idempotency idempotency,
+    Mint mint) {
 
   /**
    * @param background runs the {@code last_used_at} writes ({@code Runnable::run} writes them
@@ -47,7 +50,8 @@ public record Accounts(
         new SecurityLog(stores.events(), settings.eventRetention(), clock),
         new SignInLinks(stores.signInLinks(), service, mint),
         new CliGrants(stores.cliGrants(), mint, settings),
-        new Idempotency(stores.idempotency(), clock, random));
+        new Idempotency(stores.idempotency(), clock, random),
+        mint);
   }
 
   /** For short-lived processes (operator commands): no cache, writes inline, no metrics. */

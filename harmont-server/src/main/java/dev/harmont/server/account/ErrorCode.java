@@ -30,6 +30,54 @@ public enum ErrorCode {
       "Display name must be between 1 and 255 characters.",
       "Send {\"name\": \"...\"} with 1 to 255 characters (Unicode code points) after trimming"
           + " surrounding white space, and no control characters."),
+  // Upstream's passkey codes (issue 22).
+  PASSKEY_CHALLENGE_INVALID(
+      400,
+      "invalid_request",
+      "This passkey prompt has expired. Try again.",
+      "Ask for new options (POST /api/v0/auth/passkey/login/options or .../register/options) and"
+          + " finalize within 5 minutes. A challenge works once, for the purpose it was made for"
+          + " and, when adding a passkey, for the user who asked; unknown, used, expired and"
+          + " mismatched challenges all answer this way."),
+  PASSKEY_ASSERTION_FAILED(
+      400,
+      "invalid_request",
+      "That passkey signature could not be verified. Try signing in again.",
+      "Sign in again from the console at the server's public address (its host name, not an IP"
+          + " address). Every failed check of an assertion (origin, relying party, signature,"
+          + " signature counter, malformed data) answers this way, on purpose."),
+  PASSKEY_REGISTRATION_FAILED(
+      400,
+      "invalid_request",
+      "We couldn't register that passkey. Try again.",
+      "Add the passkey again from the console's Passkeys section, at the server's public address."
+          + " The authenticator must create a discoverable credential with ES256, EdDSA or"
+          + " RS256."),
+  PASSKEY_UNKNOWN_CREDENTIAL(
+      400,
+      "invalid_request",
+      "This passkey is not registered.",
+      "The passkey was removed, or was made for another server. Sign in another way (an API key"
+          + " or a sign-in link) and add a passkey again; then remove the stale one from your"
+          + " device."),
+  PASSKEY_USER_VERIFICATION_REQUIRED(
+      400,
+      "invalid_request",
+      "Your device must verify it's you (PIN, biometric) to use this passkey.",
+      "Set up a screen lock, PIN or biometric on the authenticator and try again: passkeys here"
+          + " always require user verification."),
+  PASSKEY_LAST_CREDENTIAL(
+      409,
+      "conflict",
+      "You can't remove your last sign-in method.",
+      "Add another passkey first, then remove this one. A lost device is replaced through email"
+          + " recovery, or by signing in with an API key and adding a new passkey."),
+  PASSKEY_NOT_FOUND(
+      404,
+      "not_found",
+      "No such passkey. It may have already been removed; reload and try again.",
+      "List your passkeys (GET /api/v0/user/passkeys) and use one of the uuids shown. Unknown,"
+          + " malformed, removed and other users' ids all answer this way on purpose."),
 
   // Ours.
   UNAUTHORIZED(
@@ -248,6 +296,19 @@ public enum ErrorCode {
           + " the `Retry-After` header.",
       "Wait for the first request to finish, then send the retry again: it then gets the first"
           + " request's answer. Two requests that run at the same time never share a key."),
+  // Passkeys (issue 22): ours, next to upstream's.
+  PASSKEY_ALREADY_REGISTERED(
+      409,
+      "conflict",
+      "This authenticator is already registered to an account.",
+      "Use the passkey you already have on this authenticator, or remove it (from the account it"
+          + " belongs to) before adding it again."),
+  PASSKEY_NICKNAME_INVALID(
+      422,
+      "invalid_request",
+      "Field `nickname` must be 1 to 100 characters without control characters.",
+      "Send a short name for the passkey, such as \"MacBook Touch ID\", after trimming"
+          + " surrounding white space; leave it out when adding a passkey to get a default."),
   // Methods are case-sensitive; a token that names no method is not implemented (RFC 9110 §9.1).
   METHOD_NOT_IMPLEMENTED(
       405,
@@ -306,6 +367,13 @@ public enum ErrorCode {
   public boolean isUpstream() {
     return this == ACCOUNT_HAS_BILLING_HISTORY
         || this == API_TOKEN_NOT_FOUND
-        || this == USER_NAME_INVALID;
+        || this == USER_NAME_INVALID
+        || this == PASSKEY_CHALLENGE_INVALID
+        || this == PASSKEY_ASSERTION_FAILED
+        || this == PASSKEY_REGISTRATION_FAILED
+        || this == PASSKEY_UNKNOWN_CREDENTIAL
+        || this == PASSKEY_USER_VERIFICATION_REQUIRED
+        || this == PASSKEY_LAST_CREDENTIAL
+        || this == PASSKEY_NOT_FOUND;
   }
 }

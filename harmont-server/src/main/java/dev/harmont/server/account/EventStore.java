@@ -16,6 +16,12 @@ public interface EventStore {
    */
   List<SecurityEvent> list(UUID userId, Instant notBefore, EventCursor before, int limit);
 
+  /**
+   * Stores an event that records no change of its own: a refusal worth telling the user about (a
+   * passkey's signature counter going backwards).
+   */
+  void insert(SecurityEvent event);
+
   /** Deletes every event created before {@code cutoff}; returns how many. */
   int deleteOlderThan(Instant cutoff);
 }

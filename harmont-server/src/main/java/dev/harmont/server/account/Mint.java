@@ -19,29 +19,44 @@ import java.util.UUID;
  *       session.created} ({@link #createdEvent});
  *   <li>one message for a user at the key limit ({@link #keyLimitReached}).
  * </ul>
+ *
+ * <p>Public for the sign-in ceremonies ({@code dev.harmont.server.signin}), which mint their
+ * challenges, ids and events here too; only {@link Accounts#open} makes one.
  */
-final class Mint {
+public final class Mint {
   private final Clock clock;
   private final Secrets secrets;
   private final Ids ids;
+  private final SecureRandom random;
 
   Mint(Clock clock, SecureRandom random) {
     this.clock = clock;
+    this.random = random;
     this.secrets = new Secrets(random);
     this.ids = new Ids(random);
   }
 
   /** The current instant at the precision the databases store. */
-  Instant now() {
+  public Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  Clock clock() {
+  public Clock clock() {
     return clock;
   }
 
-  UUID id(Instant at) {
+  public UUID id(Instant at) {
     return ids.next(at);
+  }
+
+  /**
+   * {@code count} random bytes from the domain's {@link SecureRandom}: a WebAuthn challenge or user
+   * handle.
+   */
+  public byte[] bytes(int count) {
+    byte[] out = new byte[count];
+    random.nextBytes(out);
+    return out;
   }
 
   /** A new secret for a token of {@code kind} (the only copy there will be). */
@@ -87,7 +102,7 @@ final class Mint {
             token.userId(), SecurityEventType.SESSION_CREATED, token.createdAt(), context, null);
   }
 
-  SecurityEvent event(
+  public SecurityEvent event(
       UUID userId, SecurityEventType type, Instant at, RequestContext context, UUID apiTokenId) {
     return SecurityEvent.of(id(at), userId, type, at, context, apiTokenId);
   }

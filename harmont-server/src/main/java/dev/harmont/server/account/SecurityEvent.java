@@ -8,6 +8,8 @@ import java.util.UUID;
  * from where ({@link RequestContext}) and which key it concerns.
  *
  * @param apiTokenId the personal API key the event is about ({@code api_token.*}), else null
+ * @param method how a session was started ({@code session.created}), else null
+ * @param passkeyId the passkey the event is about ({@code passkey.*}), else null
  */
 public record SecurityEvent(
     UUID id,
@@ -17,7 +19,22 @@ public record SecurityEvent(
     String ip,
     String userAgent,
     String requestId,
-    UUID apiTokenId) {
+    UUID apiTokenId,
+    SignInMethod method,
+    UUID passkeyId) {
+
+  /** An event about an account or a key, without a sign-in method or a passkey. */
+  public SecurityEvent(
+      UUID id,
+      UUID userId,
+      SecurityEventType type,
+      Instant createdAt,
+      String ip,
+      String userAgent,
+      String requestId,
+      UUID apiTokenId) {
+    this(id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, null, null);
+  }
 
   static SecurityEvent of(
       UUID id,
@@ -28,5 +45,17 @@ public record SecurityEvent(
       UUID apiTokenId) {
     return new SecurityEvent(
         id, userId, type, at, context.ip(), context.userAgent(), context.requestId(), apiTokenId);
+  }
+
+  /** The same event, saying how the session it records was started. */
+  public SecurityEvent withMethod(SignInMethod value) {
+    return new SecurityEvent(
+        id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, value, passkeyId);
+  }
+
+  /** The same event, naming the passkey it is about. */
+  public SecurityEvent withPasskey(UUID value) {
+    return new SecurityEvent(
+        id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, method, value);
   }
 }

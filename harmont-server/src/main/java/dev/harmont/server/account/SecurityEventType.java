@@ -7,7 +7,12 @@ public enum SecurityEventType {
   API_TOKEN_ROTATED("api_token.rotated"),
   API_TOKEN_REVOKED("api_token.revoked"),
   SESSION_CREATED("session.created"),
-  SESSION_ENDED("session.ended");
+  SESSION_ENDED("session.ended"),
+  PASSKEY_ADDED("passkey.added"),
+  PASSKEY_RENAMED("passkey.renamed"),
+  PASSKEY_REMOVED("passkey.removed"),
+  /** A passkey's signature counter went backwards: a cloned authenticator, refused. */
+  PASSKEY_COUNTER_REGRESSED("passkey.counter_regressed");
 
   private final String wire;
 

@@ -54,7 +54,7 @@ public final class SignInLinks {
             .consume(Secrets.hash(code), mint.now())
             .orElseThrow(() -> new HarmontException(ErrorCode.SIGN_IN_LINK_INVALID));
     try {
-      return accounts.startSession(userId, context);
+      return accounts.startSession(userId, SignInMethod.SIGN_IN_LINK, context);
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.UNAUTHORIZED) {
         // The account was deleted between the link being spent and the session being stored.

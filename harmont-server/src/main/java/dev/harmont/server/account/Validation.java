@@ -26,6 +26,19 @@ public final class Validation {
     return name;
   }
 
+  /**
+   * Trimmed passkey nickname of 1 to 100 code points, or {@link
+   * ErrorCode#PASSKEY_NICKNAME_INVALID}.
+   */
+  public static String passkeyNickname(String raw) {
+    String name = raw == null ? "" : raw.strip();
+    int length = name.codePointCount(0, name.length());
+    if (length < 1 || length > Passkey.MAX_NICKNAME_LENGTH || !isPrintable(name)) {
+      throw new HarmontException(ErrorCode.PASSKEY_NICKNAME_INVALID);
+    }
+    return name;
+  }
+
   /** Trimmed key description of at most 255 code points; absent or blank becomes empty. */
   public static Optional<String> description(String raw) {
     return description(raw, MAX_DESCRIPTION_CODE_POINTS);

@@ -6,6 +6,7 @@ import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.http.Routes.Route;
+import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -37,6 +38,7 @@ public final class HttpApi {
   private final HttpRouting.Builder routing;
 
   /**
+   * @param passkeys the passkey ceremonies and rules
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
    * @param ready whether this node can write to its database, for {@code /readyz}
    * @param meters where requests are counted and timed by route; null: they are not
@@ -44,6 +46,7 @@ public final class HttpApi {
    */
   public HttpApi(
       Accounts accounts,
+      Passkeys passkeys,
       ServerConfig config,
       Supplier<String> docBase,
       BooleanSupplier ready,
@@ -69,6 +72,8 @@ public final class HttpApi {
         new CliGrantHandlers(accounts.cliGrants(), bodies, throttle, clients, contexts);
     // Every POST goes through it: a retry with the same Idempotency-Key gets the first answer.
     IdempotentPosts posts = new IdempotentPosts(accounts.idempotency(), bearer, bodies, errors);
+    PasskeyHandlers passkeyHandlers =
+        new PasskeyHandlers(passkeys, bodies, throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -118,6 +123,38 @@ public final class HttpApi {
                 posts.scopedByBody(grants::exchangeCliGrant)),
             new Route(
                 Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
+            // Passkeys: signing in needs no bearer (the assertion is the credential); adding and
+            // managing them needs one, a session or a key.
+            // No Idempotency-Key here: the request carries no credential to scope a kept answer
+            // by (a shared `{}` body would hand one client's challenge to another), and a retry
+            // only makes another challenge.
+            new Route(
+                Method.POST,
+                "/api/v0/auth/passkey/login/options",
+                passkeyHandlers::passkeyLoginOptions),
+            // No bearer: the signed assertion is the credential.
+            new Route(
+                Method.POST,
+                "/api/v0/auth/passkey/login/finalize",
+                posts.scopedByBody(passkeyHandlers::passkeyLoginFinalize)),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/passkey/register/options",
+                posts.authenticated(passkeyHandlers::passkeyRegisterOptions)),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/passkey/register/finalize",
+                posts.authenticated(passkeyHandlers::passkeyRegisterFinalize)),
+            new Route(
+                Method.GET, "/api/v0/user/passkeys", bearer.protect(passkeyHandlers::listPasskeys)),
+            new Route(
+                Method.PATCH,
+                "/api/v0/user/passkeys/{id}",
+                bearer.protect(passkeyHandlers::renamePasskey)),
+            new Route(
+                Method.DELETE,
+                "/api/v0/user/passkeys/{id}",
+                bearer.protect(passkeyHandlers::deletePasskey)),
             new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
             new Route(
                 Method.GET,

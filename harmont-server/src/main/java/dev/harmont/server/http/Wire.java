@@ -1,6 +1,7 @@
 package dev.harmont.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ApiToken;
 import dev.harmont.server.account.Authenticated;
@@ -8,9 +9,12 @@ import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventPage;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.Passkey;
 import dev.harmont.server.account.SecurityEvent;
 import dev.harmont.server.account.TokenKind;
 import dev.harmont.server.account.User;
+import dev.harmont.server.signin.AuthenticatorNames;
+import dev.harmont.server.signin.Passkeys;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -99,6 +103,75 @@ final class Wire {
     out.put("user_agent", event.userAgent());
     out.put("request_id", event.requestId());
     out.put("api_token_id", event.apiTokenId() == null ? null : event.apiTokenId().toString());
+    out.put("method", event.method() == null ? null : event.method().wire());
+    out.put("passkey_id", event.passkeyId() == null ? null : event.passkeyId().toString());
+    return out;
+  }
+
+  /** Upstream's passkey fields, and ours: the authenticator's name when its AAGUID is known. */
+  static ObjectNode passkey(Passkey passkey) {
+    ObjectNode out = Json.object();
+    out.put("uuid", passkey.id().toString());
+    out.put("nickname", passkey.nickname());
+    // Upstream's form: 32 lowercase hex digits; null when the authenticator does not say (zeros).
+    boolean reported =
+        passkey.aaguid() != null
+            && (passkey.aaguid().getMostSignificantBits() != 0
+                || passkey.aaguid().getLeastSignificantBits() != 0);
+    out.put("aaguid", reported ? passkey.aaguid().toString().replace("-", "") : null);
+    out.put("created_at", instant(passkey.createdAt()));
+    out.put("last_used_at", instant(passkey.lastUsedAt()));
+    out.put("authenticator", AuthenticatorNames.of(passkey.aaguid()).orElse(null));
+    return out;
+  }
+
+  static ObjectNode passkeyList(List<Passkey> passkeys) {
+    ObjectNode out = Json.object();
+    ArrayNode array = out.putArray("passkeys");
+    passkeys.forEach(p -> array.add(passkey(p)));
+    return out;
+  }
+
+  /** {@code PublicKeyCredentialRequestOptions} (JSON form) and the challenge id. */
+  static ObjectNode loginOptions(Passkeys.LoginOptions options) {
+    ObjectNode out = Json.object();
+    out.put("challenge_id", options.challengeId().toString());
+    ObjectNode o = out.putObject("options");
+    o.put("challenge", options.challenge());
+    o.put("rpId", options.rpId());
+    o.put("timeout", options.timeout().toMillis());
+    o.put("userVerification", "required");
+    o.putArray("allowCredentials");
+    return out;
+  }
+
+  /** {@code PublicKeyCredentialCreationOptions} (JSON form) and the challenge id. */
+  static ObjectNode registrationOptions(Passkeys.RegistrationOptions options) {
+    ObjectNode out = Json.object();
+    out.put("challenge_id", options.challengeId().toString());
+    ObjectNode o = out.putObject("options");
+    o.put("challenge", options.challenge());
+    ObjectNode rp = o.putObject("rp");
+    rp.put("id", options.relyingParty().id());
+    rp.put("name", options.relyingParty().name());
+    ObjectNode user = o.putObject("user");
+    user.put("id", options.userHandle());
+    user.put("name", options.userName());
+    user.put("displayName", options.userDisplayName());
+    ArrayNode params = o.putArray("pubKeyCredParams");
+    for (long alg : Passkeys.ALGORITHM_IDS) {
+      params.addObject().put("type", "public-key").put("alg", alg);
+    }
+    o.put("timeout", options.timeout().toMillis());
+    o.put("attestation", "none");
+    ArrayNode exclude = o.putArray("excludeCredentials");
+    options
+        .excludeCredentialIds()
+        .forEach(id -> exclude.addObject().put("type", "public-key").put("id", id));
+    ObjectNode selection = o.putObject("authenticatorSelection");
+    selection.put("residentKey", "required");
+    selection.put("requireResidentKey", true);
+    selection.put("userVerification", "required");
     return out;
   }
 

@@ -10,6 +10,8 @@ import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.IdempotencyStore;
+import dev.harmont.server.account.PasskeyChallengeStore;
+import dev.harmont.server.account.PasskeyStore;
 import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
@@ -58,7 +60,7 @@ public final class Database implements AccountStores, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "6";
+  static final String SCHEMA_VERSION = "7";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -332,6 +334,16 @@ public final class Database implements AccountStores, AutoCloseable {
   @Override
   public IdempotencyStore idempotency() {
     return new JdbcIdempotencyStore(this);
+  }
+
+  @Override
+  public PasskeyStore passkeys() {
+    return new JdbcPasskeyStore(this);
+  }
+
+  @Override
+  public PasskeyChallengeStore passkeyChallenges() {
+    return new JdbcPasskeyChallengeStore(this);
   }
 
   DataSource reads() {

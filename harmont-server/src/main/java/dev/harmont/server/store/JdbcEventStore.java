@@ -4,6 +4,7 @@ import dev.harmont.server.account.EventCursor;
 import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.SecurityEvent;
 import dev.harmont.server.account.SecurityEventType;
+import dev.harmont.server.account.SignInMethod;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,8 @@ import java.util.UUID;
  */
 final class JdbcEventStore implements EventStore {
   private static final String COLUMNS =
-      "id, user_id, type, created_at, ip, user_agent, request_id, api_token_id";
+      "id, user_id, type, created_at, ip, user_agent, request_id, api_token_id, method,"
+          + " passkey_id";
 
   private final Database db;
   private final Dialect dialect;
@@ -33,7 +35,9 @@ final class JdbcEventStore implements EventStore {
   static void insert(Connection c, Dialect dialect, SecurityEvent event) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO security_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO security_events ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       dialect.setUuid(ps, 1, event.id());
       dialect.setUuid(ps, 2, event.userId());
       ps.setString(3, event.type().wire());
@@ -42,6 +46,8 @@ final class JdbcEventStore implements EventStore {
       ps.setString(6, event.userAgent());
       ps.setString(7, event.requestId());
       dialect.setUuid(ps, 8, event.apiTokenId());
+      ps.setString(9, event.method() == null ? null : event.method().wire());
+      dialect.setUuid(ps, 10, event.passkeyId());
       ps.executeUpdate();
     }
   }
@@ -79,11 +85,22 @@ final class JdbcEventStore implements EventStore {
                         rs.getString("ip"),
                         rs.getString("user_agent"),
                         rs.getString("request_id"),
-                        dialect.getUuid(rs, "api_token_id")));
+                        dialect.getUuid(rs, "api_token_id"),
+                        SignInMethod.fromWire(rs.getString("method")),
+                        dialect.getUuid(rs, "passkey_id")));
               }
               return out;
             }
           }
+        });
+  }
+
+  @Override
+  public void insert(SecurityEvent event) {
+    db.write(
+        c -> {
+          insert(c, dialect, event);
+          return null;
         });
   }
 

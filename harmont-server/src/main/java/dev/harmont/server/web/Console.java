@@ -50,7 +50,9 @@ public final class Console {
           "delete-account.js",
           "cli-authorize.js",
           "time.js",
-          "user-agent.js");
+          "user-agent.js",
+          "passkeys.js",
+          "webauthn.js");
 
   /**
    * Only our own files; no inline script or style, no eval. With Trusted Types required, the

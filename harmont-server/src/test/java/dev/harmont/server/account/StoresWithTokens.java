@@ -28,4 +28,14 @@ record StoresWithTokens(Database database, TokenStore tokens) implements Account
   public IdempotencyStore idempotency() {
     return database.idempotency();
   }
+
+  @Override
+  public PasskeyStore passkeys() {
+    return database.passkeys();
+  }
+
+  @Override
+  public PasskeyChallengeStore passkeyChallenges() {
+    return database.passkeyChallenges();
+  }
 }

@@ -71,7 +71,13 @@ class MigrationsTest {
               "a553f02bf469f6f227423f668b711cab75c5b9edd72bd795e7fe2a2d27d4665f"),
           Map.entry(
               "sqlite/V6__idempotency.sql",
-              "877b17f6721eea5d1f3445c2bdb3df30d6d4829424a9fe5702f62119d860726f"));
+              "877b17f6721eea5d1f3445c2bdb3df30d6d4829424a9fe5702f62119d860726f"),
+          Map.entry(
+              "postgresql/V7__passkeys.sql",
+              "aa03ccebecf0b36cb081821a1e678720efcb17269ee8a44f11c80a04b3b78919"),
+          Map.entry(
+              "sqlite/V7__passkeys.sql",
+              "5536580312a6af3606799f98a2b5b7f58588eefda773cd05ecdccc52f6a62f01"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -108,6 +114,8 @@ class MigrationsTest {
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
           s.execute("DROP TABLE idempotency_records");
+          s.execute("DROP TABLE passkey_challenges");
+          s.execute("DROP TABLE passkeys");
           s.execute("DROP TABLE security_events");
           s.execute("DROP TABLE cli_grants");
           s.execute("DROP TABLE sign_in_links");

@@ -6,6 +6,7 @@ import { cliAuthorizeView } from './cli-authorize.js';
 import { deleteAccountPanel } from './delete-account.js';
 import { el, errorBox, fill } from './dom.js';
 import { keysPanel } from './keys.js';
+import { passkeysPanel } from './passkeys.js';
 import { profilePanel } from './profile.js';
 import { securityLogPanel } from './security-log.js';
 import * as session from './session.js';
@@ -27,6 +28,7 @@ function consoleView(user) {
   return [
     el('h1', { class: 'visually-hidden' }, 'Your account'),
     profilePanel(user),
+    passkeysPanel(),
     keysPanel(),
     securityLogPanel(),
     deleteAccountPanel(user, {
@@ -61,6 +63,7 @@ async function render(notice) {
     el('button', { type: 'button', class: 'secondary', onclick: signOut }, 'Sign out'),
   );
   fill(main, (views.get(location.pathname) ?? consoleView)(user));
+  if (location.hash === '#passkeys') document.getElementById('passkeys')?.scrollIntoView();
 }
 
 function retryButton() {

@@ -1,0 +1,132 @@
+package dev.harmont.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmont.server.account.Authenticated;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.signin.Passkeys;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Upstream's passkey endpoints (passkeyLoginOptions, passkeyLoginFinalize, passkeyRegisterOptions,
+ * passkeyRegisterFinalize) and ours to manage them (listPasskeys, renamePasskey, deletePasskey):
+ * wire in, one {@link Passkeys} call, wire out. A refused finalize is a failed authentication for
+ * {@link AuthThrottle}, like a refused bearer token.
+ */
+final class PasskeyHandlers {
+  private final Passkeys passkeys;
+  private final Bodies bodies;
+  private final AuthThrottle throttle;
+  private final ClientAddress clients;
+  private final RequestContexts contexts;
+
+  PasskeyHandlers(
+      Passkeys passkeys,
+      Bodies bodies,
+      AuthThrottle throttle,
+      ClientAddress clients,
+      RequestContexts contexts) {
+    this.passkeys = passkeys;
+    this.bodies = bodies;
+    this.throttle = throttle;
+    this.clients = clients;
+    this.contexts = contexts;
+  }
+
+  void passkeyLoginOptions(ServerRequest req, ServerResponse res) {
+    bodies.optionalObject(req);
+    Responses.json(res, Status.OK_200, Wire.loginOptions(passkeys.loginOptions()));
+  }
+
+  void passkeyLoginFinalize(ServerRequest req, ServerResponse res) {
+    String client = clients.of(req);
+    ObjectNode body = bodies.optionalObject(req);
+    String challengeId = Wire.optionalString(body, "challenge_id");
+    String assertion = credential(body, "assertion");
+    try {
+      Responses.json(
+          res,
+          Status.OK_200,
+          Wire.session(passkeys.login(challengeId, assertion, contexts.of(req))));
+    } catch (HarmontException e) {
+      throw refused(client, e);
+    }
+  }
+
+  void passkeyRegisterOptions(ServerRequest req, ServerResponse res, Authenticated who) {
+    bodies.optionalObject(req);
+    Responses.json(res, Status.OK_200, Wire.registrationOptions(passkeys.registerOptions(who)));
+  }
+
+  void passkeyRegisterFinalize(ServerRequest req, ServerResponse res, Authenticated who) {
+    String client = clients.of(req);
+    ObjectNode body = bodies.optionalObject(req);
+    String challengeId = Wire.optionalString(body, "challenge_id");
+    String attestation = credential(body, "attestation");
+    String nickname = Wire.optionalString(body, "nickname");
+    try {
+      Responses.json(
+          res,
+          Status.CREATED_201,
+          Wire.passkey(
+              passkeys.register(who, challengeId, attestation, nickname, contexts.of(req))));
+    } catch (HarmontException e) {
+      throw refused(client, e);
+    }
+  }
+
+  void listPasskeys(ServerRequest req, ServerResponse res, Authenticated who) {
+    Responses.json(res, Status.OK_200, Wire.passkeyList(passkeys.list(who)));
+  }
+
+  void renamePasskey(ServerRequest req, ServerResponse res, Authenticated who) {
+    ObjectNode body = bodies.optionalObject(req);
+    String nickname = Wire.optionalString(body, "nickname");
+    Responses.json(
+        res,
+        Status.OK_200,
+        Wire.passkey(passkeys.rename(who, Routes.parameter(req), nickname, contexts.of(req))));
+  }
+
+  void deletePasskey(ServerRequest req, ServerResponse res, Authenticated who) {
+    passkeys.remove(who, Routes.parameter(req), contexts.of(req));
+    res.status(Status.NO_CONTENT_204);
+    res.send();
+  }
+
+  /**
+   * The browser's credential ({@code PublicKeyCredential.toJSON()}) as JSON text for the verifier;
+   * absent or null is an empty object (which the verifier refuses), another type is 422.
+   */
+  private static String credential(ObjectNode body, String field) {
+    JsonNode node = body == null ? null : body.get(field);
+    if (node == null || node.isNull()) {
+      return "{}";
+    }
+    if (!node.isObject()) {
+      throw new HarmontException(
+          ErrorCode.FIELD_TYPE_INVALID, "Field `" + field + "` must be an object.");
+    }
+    return new String(Json.bytes(node), StandardCharsets.UTF_8);
+  }
+
+  /** Counts a refused credential or challenge; past the limit, the answer is 429 instead. */
+  private HarmontException refused(String client, HarmontException e) {
+    return REFUSALS.contains(e.code()) ? throttle.refuse(client, e) : e;
+  }
+
+  // What a wrong or forged credential gets; a bad nickname or a body error is not a guess.
+  private static final Set<ErrorCode> REFUSALS =
+      EnumSet.of(
+          ErrorCode.PASSKEY_CHALLENGE_INVALID,
+          ErrorCode.PASSKEY_ASSERTION_FAILED,
+          ErrorCode.PASSKEY_REGISTRATION_FAILED,
+          ErrorCode.PASSKEY_UNKNOWN_CREDENTIAL,
+          ErrorCode.PASSKEY_USER_VERIFICATION_REQUIRED);
+}
