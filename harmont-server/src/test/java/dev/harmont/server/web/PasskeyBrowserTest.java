@@ -158,6 +158,9 @@ class PasskeyBrowserTest {
 
     signOut();
     browser.screenshot("31-sign-in-with-passkey");
+    // The hidden Email field (shown only while the browser offers passkeys) does not take the
+    // focus: the first field a person can see does.
+    assertThat(browser.driver().switchTo().activeElement()).isEqualTo(browser.field("API key"));
     browser.button("Sign in with a passkey").click();
     browser.heading("Profile");
     browser.screenshot("32-signed-in-with-passkey");

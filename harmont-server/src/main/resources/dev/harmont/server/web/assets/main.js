@@ -74,7 +74,9 @@ function showSignIn({ notice, error } = {}) {
   rendering++;
   fill(account);
   fill(main, signInView({ notice, error, onSignedIn: () => render() }));
-  main.querySelector('input')?.focus();
+  // The first field a person can see: the passkey Email field stays hidden until the browser
+  // offers passkeys as you type.
+  [...main.querySelectorAll('input')].find((input) => input.offsetParent !== null)?.focus();
 }
 
 /** Where /sign-in goes once signed in: its ?next= path on this site, else the console. */
