@@ -50,7 +50,7 @@ final class Errors {
               + ")";
     }
     message = redact(message, token);
-    if (status == 401) {
+    if (status == 401 || refusedCredential(headers)) {
       return new AuthenticationException(message, status, error, requestId, null);
     } else if (status == 404) {
       return new NotFoundException(message, status, error, requestId, null);
@@ -62,6 +62,17 @@ final class Errors {
       return new InvalidRequestException(message, status, error, requestId, null);
     }
     return new HarmontException(message, status, error, requestId, null);
+  }
+
+  /**
+   * True when the server says the credential itself was refused (RFC 6750 {@code
+   * error="invalid_token"} in {@code WWW-Authenticate}), as Harmont does on the 429 that throttles
+   * refused credentials: retrying the same token cannot succeed, so it is not retried and surfaces
+   * as an {@link AuthenticationException}.
+   */
+  static boolean refusedCredential(HttpHeaders headers) {
+    return headers.allValues("WWW-Authenticate").stream()
+        .anyMatch(value -> value.replace(" ", "").contains("error=\"invalid_token\""));
   }
 
   /** A success status whose body is not what the contract describes. */

@@ -80,7 +80,9 @@ final class Transport {
       }
       Optional<String> retryAfterHeader = response.headers().firstValue("Retry-After");
       if (attempt <= retries
-          && (RetryPolicy.isRetryableStatus(status) || keyInUse(call, status, response.body()))) {
+          && ((RetryPolicy.isRetryableStatus(status)
+                  && !Errors.refusedCredential(response.headers()))
+              || keyInUse(call, status, response.body()))) {
         Optional<Duration> delay = retryPolicy.delayBeforeRetry(attempt, retryAfterHeader);
         if (delay.isPresent()) {
           log(call, attempt, retries, "HTTP " + status, delay.get());

@@ -649,6 +649,22 @@ class HarmontClientTest {
   }
 
   @Test
+  void aThrottledRefusedTokenIsAnAuthenticationErrorAtOnceNotRetried() {
+    server.enqueue(
+        Reply.error(429, "rate_limited", "rate_limited", "Too many failed authentications.", "r")
+            .withHeader("Retry-After", "5")
+            .withHeader("WWW-Authenticate", "Bearer realm=\"harmont\", error=\"invalid_token\""),
+        Reply.json(200, USER_JSON));
+
+    AuthenticationException e =
+        catchThrowableOfType(AuthenticationException.class, client()::getCurrentUser);
+
+    assertThat(e.statusCode()).isEqualTo(429);
+    assertThat(server.requests()).hasSize(1);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
   void aRateLimitOnThePostIsWaitedOutAndRetriedWithTheSameKey() {
     server.enqueue(
         Reply.error(429, "rate_limited", "rate_limited", "Slow down.", "r")

@@ -82,6 +82,10 @@ final class Errors {
     }
     if (code == ErrorCode.UNAUTHORIZED) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\"");
+    } else if (code == ErrorCode.RATE_LIMITED) {
+      // Only refused credentials are ever throttled (valid ones are always served): RFC 6750's
+      // invalid_token tells a client that retrying the same credential cannot help.
+      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\", error=\"invalid_token\"");
     }
     res.status(code.status());
     res.header(HeaderNames.CONTENT_TYPE, JSON_UTF8);

@@ -105,6 +105,8 @@ class LimitsAndProtectionsTest extends ServerSuite {
     assertThat(refused.status()).isEqualTo(429);
     assertThat(refused.code()).isEqualTo("rate_limited");
     assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+    // The credential is what is refused: a client should not retry it (RFC 6750 invalid_token).
+    assertThat(refused.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
     assertThat(api.get("/api/v0/user", user.token()).status()).isEqualTo(200);
     assertThat(api.post(TOKENS, user.token(), "{}").status()).isEqualTo(201);
     assertThat(api.get("/api/v0/user", server.issueSessionToken(user)).status()).isEqualTo(200);
