@@ -205,6 +205,19 @@ public final class AccountService {
     authenticator.forgetToken(id);
   }
 
+  /**
+   * Revokes a personal key of a user without their bearer: a rule of the domain decided it (a
+   * replayed CLI-grant code). Nothing happens when the key is already gone.
+   */
+  void revokeKey(UUID userId, UUID tokenId, RequestContext context) {
+    if (tokens.deletePersonal(
+        userId,
+        tokenId,
+        mint.event(userId, SecurityEventType.API_TOKEN_REVOKED, mint.now(), context, tokenId))) {
+      authenticator.forgetToken(tokenId);
+    }
+  }
+
   // ---- Sessions ----
 
   /**

@@ -49,7 +49,7 @@ public record Accounts(
         service,
         new SecurityLog(stores.events(), settings.eventRetention(), clock),
         new SignInLinks(stores.signInLinks(), service, mint),
-        new CliGrants(stores.cliGrants(), mint, settings),
+        new CliGrants(stores.cliGrants(), service, mint, settings),
         new Idempotency(stores.idempotency(), clock, random),
         mint);
   }

@@ -26,7 +26,7 @@ public interface CliGrantStore {
    * In one transaction: marks the grant with this code hash and challenge used, provided it is
    * unused and unexpired at {@code now} (a conditional update, so that of concurrent redemptions
    * exactly one wins), then stores the key {@code keys} builds under {@code keyHash}, within the
-   * user's limit of live personal keys.
+   * user's limit of live personal keys, and records on the grant which key it gave.
    *
    * @param eventFor the security-log event of the new key, stored in the same transaction
    * @return the stored key, or empty when no such usable grant exists (nothing changed)
@@ -41,4 +41,14 @@ public interface CliGrantStore {
       String keyHash,
       int maxLivePersonal,
       Function<ApiToken, SecurityEvent> eventFor);
+
+  /** The personal key a used grant gave, and its user. */
+  record IssuedKey(UUID userId, UUID apiTokenId) {}
+
+  /**
+   * For a code presented again after its grant was used: the key that grant gave, taken off the
+   * grant (so that it is returned once), or empty when the code is unknown, unused, or its key was
+   * already taken.
+   */
+  Optional<IssuedKey> takeIssuedKey(String codeHash);
 }

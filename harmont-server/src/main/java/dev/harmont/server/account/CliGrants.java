@@ -31,11 +31,13 @@ public final class CliGrants {
   private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
   private final CliGrantStore store;
+  private final AccountService accounts;
   private final Mint mint;
   private final AccountSettings settings;
 
-  CliGrants(CliGrantStore store, Mint mint, AccountSettings settings) {
+  CliGrants(CliGrantStore store, AccountService accounts, Mint mint, AccountSettings settings) {
     this.store = store;
+    this.accounts = accounts;
     this.mint = mint;
     this.settings = settings;
   }
@@ -75,6 +77,10 @@ public final class CliGrants {
    * Trades a code and its verifier for a new personal API key, described with the grant's client
    * name. Works once per code, within {@link #TTL}.
    *
+   * <p>A code presented again after it was exchanged was leaked (it works once, and only the CLI
+   * that asked for it ever had it): the key it gave is revoked, recorded as {@code
+   * api_token.revoked} with this request's context (RFC 9700, section 4.5).
+   *
    * @throws HarmontException {@link ErrorCode#CLI_GRANT_INVALID} for every failure of the code or
    *     verifier alike (malformed, unknown, expired, used, or not matching), so nothing can be
    *     learned by probing; {@link ErrorCode#API_TOKEN_LIMIT_REACHED} when the user holds the
@@ -102,8 +108,13 @@ public final class CliGrants {
     } catch (HarmontException e) {
       throw e.code() == ErrorCode.API_TOKEN_LIMIT_REACHED ? Mint.keyLimitReached(max) : e;
     }
-    return new CreatedToken(
-        key.orElseThrow(() -> new HarmontException(ErrorCode.CLI_GRANT_INVALID)), secret);
+    if (key.isEmpty()) {
+      store
+          .takeIssuedKey(Secrets.hash(code))
+          .ifPresent(issued -> accounts.revokeKey(issued.userId(), issued.apiTokenId(), context));
+      throw new HarmontException(ErrorCode.CLI_GRANT_INVALID);
+    }
+    return new CreatedToken(key.get(), secret);
   }
 
   /**

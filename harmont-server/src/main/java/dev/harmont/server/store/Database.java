@@ -60,7 +60,7 @@ public final class Database implements AccountStores, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "7";
+  static final String SCHEMA_VERSION = "8";
 
   private final Dialect dialect;
   private final HikariDataSource reads;

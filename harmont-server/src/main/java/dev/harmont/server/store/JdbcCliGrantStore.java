@@ -101,7 +101,46 @@ final class JdbcCliGrantStore implements CliGrantStore {
             throw new HarmontException(ErrorCode.API_TOKEN_LIMIT_REACHED);
           }
           JdbcEventStore.insert(c, dialect, eventFor.apply(key));
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE cli_grants SET api_token_id = ? WHERE code_hash = ?")) {
+            dialect.setUuid(ps, 1, key.id());
+            ps.setString(2, codeHash);
+            ps.executeUpdate();
+          }
           return Optional.of(key);
+        });
+  }
+
+  @Override
+  public Optional<IssuedKey> takeIssuedKey(String codeHash) {
+    return db.write(
+        c -> {
+          UUID userId;
+          UUID apiTokenId;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT user_id, api_token_id FROM cli_grants WHERE code_hash = ?"
+                      + " AND used_at IS NOT NULL AND api_token_id IS NOT NULL")) {
+            ps.setString(1, codeHash);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              userId = dialect.getUuid(rs, "user_id");
+              apiTokenId = dialect.getUuid(rs, "api_token_id");
+            }
+          }
+          // The conditional update decides: of two concurrent replays only one takes the key.
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE cli_grants SET api_token_id = NULL WHERE code_hash = ?"
+                      + " AND api_token_id = ?")) {
+            ps.setString(1, codeHash);
+            dialect.setUuid(ps, 2, apiTokenId);
+            return ps.executeUpdate() == 1
+                ? Optional.of(new IssuedKey(userId, apiTokenId))
+                : Optional.<IssuedKey>empty();
+          }
         });
   }
 }

@@ -161,16 +161,30 @@ class CliGrantApiTest extends ServerSuite {
   }
 
   @Test
-  void aCodeWorksOnceAndTheReplayIsTheSame400() {
+  void aCodeWorksOnceAndItsReplayIsTheSame400AndRevokesTheKeyItGave() {
     Verifier verifier = Verifier.fresh();
     String code = code(verifier);
     Response first = exchange(code, verifier.value());
     assertThat(first.status()).isEqualTo(201);
+    String key = first.json().get("token").asText();
+    String keyId = first.json().at("/api_token/id").asText();
+    assertThat(api.get("/api/v0/user", key).status()).isEqualTo(200);
 
     Response replay = exchange(code, verifier.value());
 
+    // A code that comes back was leaked (RFC 9700 4.5): the key it gave stops, at once.
     assertInvalid(replay);
-    assertThat(api.get("/api/v0/user", first.json().get("token").asText()).status()).isEqualTo(200);
+    assertThat(api.get("/api/v0/user", key).status()).isEqualTo(401);
+    JsonNode events = api.get("/api/v0/user/events", ada.token()).json().get("events");
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("type").asText()).isEqualTo("api_token.revoked");
+              assertThat(e.get("api_token_id").asText()).isEqualTo(keyId);
+            });
+    // Only once: a third presentation is the same 400 and touches nothing else.
+    assertInvalid(exchange(code, verifier.value()));
+    assertThat(api.get("/api/v0/user", ada.token()).status()).isEqualTo(200);
   }
 
   @Test
@@ -247,7 +261,17 @@ class CliGrantApiTest extends ServerSuite {
 
     assertThat(answers.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
     answers.stream().filter(r -> r.status() != 201).forEach(this::assertInvalid);
-    assertThat(api.get(TOKENS, ada.token()).json().get("api_tokens")).hasSize(before + 1);
+    // The others presented a code that had been used: a leak, so the key it gave is revoked too.
+    String key =
+        answers.stream()
+            .filter(r -> r.status() == 201)
+            .findFirst()
+            .orElseThrow()
+            .json()
+            .get("token")
+            .asText();
+    assertThat(api.get("/api/v0/user", key).status()).isEqualTo(401);
+    assertThat(api.get(TOKENS, ada.token()).json().get("api_tokens")).hasSize(before);
   }
 
   @Test

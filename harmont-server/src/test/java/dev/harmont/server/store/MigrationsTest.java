@@ -77,7 +77,13 @@ class MigrationsTest {
               "aa03ccebecf0b36cb081821a1e678720efcb17269ee8a44f11c80a04b3b78919"),
           Map.entry(
               "sqlite/V7__passkeys.sql",
-              "5536580312a6af3606799f98a2b5b7f58588eefda773cd05ecdccc52f6a62f01"));
+              "5536580312a6af3606799f98a2b5b7f58588eefda773cd05ecdccc52f6a62f01"),
+          Map.entry(
+              "postgresql/V8__cli_grant_issued_key.sql",
+              "1309a447ffb3b70e0cf0362b6baa9d5ce4afe626c9d71ae5f8f865af7826a6fb"),
+          Map.entry(
+              "sqlite/V8__cli_grant_issued_key.sql",
+              "04a75f51c1e1596f247a49b67b69bfd5e472d3d0e62b5d4ce86676804c17e718"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
