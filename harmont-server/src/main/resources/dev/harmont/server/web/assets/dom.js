@@ -28,6 +28,38 @@ function append(node, children) {
   }
 }
 
+/**
+ * The list a panel shows (keys, passkeys, security events): a table read as cards on narrow
+ * screens, the text shown instead when it is empty, and the wrapper that says "Loading…" until
+ * the first answer. `shown()` shows whichever of the table and the empty text applies.
+ */
+export function cardTable({ kind, caption, headings, actions = false, emptyText }) {
+  const tbody = el('tbody');
+  const empty = el('p', { class: 'muted' }, emptyText);
+  const table = el(
+    'table',
+    { class: `${kind} cards` },
+    el('caption', { class: 'visually-hidden' }, caption),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        headings.map((h) => el('th', { scope: 'col' }, h)),
+        actions ? el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')) : null,
+      ),
+    ),
+    tbody,
+  );
+  const list = el('div', { class: 'table-wrap' }, el('p', { class: 'muted' }, 'Loading…'));
+  const shown = () => {
+    empty.hidden = tbody.rows.length > 0;
+    table.hidden = !empty.hidden;
+  };
+  return { tbody, empty, table, list, shown };
+}
+
 /** Replaces the children of `node`. */
 export function fill(node, ...children) {
   node.replaceChildren();

@@ -2,36 +2,20 @@
 // rotating one (the new secret shown once, the old one kept for a grace period) and revoking one.
 
 import { call } from './api.js';
-import { el, errorSlot, field, fill, run, secretBox } from './dom.js';
+import { cardTable, el, errorSlot, field, fill, run, secretBox } from './dom.js';
 import { timeCell } from './time.js';
 
 const DAY = 86_400_000;
 
 export function keysPanel() {
   const errors = errorSlot();
-  const tbody = el('tbody');
-  const empty = el('p', { class: 'muted' }, 'No API keys yet.');
-  const table = el(
-    'table',
-    { class: 'keys cards' },
-    el('caption', { class: 'visually-hidden' }, 'Your API keys, newest first'),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        ['Key', 'Description', 'Created', 'Expires', 'Last used'].map((h) => el('th', { scope: 'col' }, h)),
-        el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
-      ),
-    ),
-    tbody,
-  );
-  const list = el('div', { class: 'table-wrap' }, el('p', { class: 'muted' }, 'Loading…'));
-  const shown = () => {
-    empty.hidden = tbody.rows.length > 0;
-    table.hidden = !empty.hidden;
-  };
+  const { tbody, empty, table, list, shown } = cardTable({
+    kind: 'keys',
+    caption: 'Your API keys, newest first',
+    headings: ['Key', 'Description', 'Created', 'Expires', 'Last used'],
+    actions: true,
+    emptyText: 'No API keys yet.',
+  });
 
   const rotated = el('div', { class: 'secret-slot' });
 

@@ -3,35 +3,19 @@
 // refuses to remove the last one; its message is shown like any other error.
 
 import { call } from './api.js';
-import { el, errorSlot, field, fill, run } from './dom.js';
+import { cardTable, el, errorSlot, field, fill, run } from './dom.js';
 import { timeCell } from './time.js';
 import * as webauthn from './webauthn.js';
 
 export function passkeysPanel() {
   const errors = errorSlot();
-  const tbody = el('tbody');
-  const empty = el('p', { class: 'muted' }, 'No passkeys yet. Add one to sign in with this device.');
-  const table = el(
-    'table',
-    { class: 'passkeys cards' },
-    el('caption', { class: 'visually-hidden' }, 'Your passkeys, oldest first'),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        ['Name', 'Authenticator', 'Created', 'Last used'].map((h) => el('th', { scope: 'col' }, h)),
-        el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
-      ),
-    ),
-    tbody,
-  );
-  const list = el('div', { class: 'table-wrap' }, el('p', { class: 'muted' }, 'Loading…'));
-  const shown = () => {
-    empty.hidden = tbody.rows.length > 0;
-    table.hidden = !empty.hidden;
-  };
+  const { tbody, empty, table, list, shown } = cardTable({
+    kind: 'passkeys',
+    caption: 'Your passkeys, oldest first',
+    headings: ['Name', 'Authenticator', 'Created', 'Last used'],
+    actions: true,
+    emptyText: 'No passkeys yet. Add one to sign in with this device.',
+  });
 
   function row(passkey, { naming = false } = {}) {
     const actions = el('td', { class: 'row-actions' });

@@ -1,7 +1,7 @@
 // The security log: what happened to the account, newest first, a page at a time.
 
 import { call } from './api.js';
-import { el, errorSlot, fill, run } from './dom.js';
+import { cardTable, el, errorSlot, fill, run } from './dom.js';
 import { timeCell } from './time.js';
 import { clientName } from './user-agent.js';
 
@@ -35,24 +35,12 @@ function client(userAgent) {
 
 export function securityLogPanel() {
   const errors = errorSlot();
-  const tbody = el('tbody');
-  const empty = el('p', { class: 'muted' }, 'Nothing recorded yet.');
-  const table = el(
-    'table',
-    { class: 'events cards' },
-    el('caption', { class: 'visually-hidden' }, 'Security events, newest first'),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        ['When', 'Event', 'Address', 'Client', 'Request'].map((h) => el('th', { scope: 'col' }, h)),
-      ),
-    ),
-    tbody,
-  );
-  const list = el('div', { class: 'table-wrap' }, el('p', { class: 'muted' }, 'Loading…'));
+  const { tbody, empty, table, list, shown } = cardTable({
+    kind: 'events',
+    caption: 'Security events, newest first',
+    headings: ['When', 'Event', 'Address', 'Client', 'Request'],
+    emptyText: 'Nothing recorded yet.',
+  });
   const older = el('button', { type: 'button', class: 'secondary', onclick: () => load(next) }, 'Show older events');
   const refresh = el('button', { type: 'button', class: 'secondary', onclick: () => load(null) }, 'Refresh');
   let next = null;
@@ -83,8 +71,7 @@ export function securityLogPanel() {
       tbody.append(...page.events.map(row));
       next = page.next;
       fill(list, table, empty);
-      empty.hidden = tbody.rows.length > 0;
-      table.hidden = !empty.hidden;
+      shown();
       older.hidden = next === null;
     });
   }
