@@ -6,10 +6,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 /**
- * The durable outbox: a store that must send a message together with the row it concerns (a
- * sign-up token, a recovery link) enqueues it on the connection of its own write transaction
- * ({@link Database#write}), so that the message exists exactly when that row does. The sender
- * delivers it later, with retries, from whichever node takes it.
+ * The durable outbox: a store that must send a message together with the row it concerns (a sign-up
+ * token, a recovery link) enqueues it on the connection of its own write transaction ({@link
+ * Database#write}), so that the message exists exactly when that row does. The sender delivers it
+ * later, with retries, from whichever node takes it.
  */
 public interface MailOutbox {
   /** Queues {@code mail} inside the transaction {@code c} belongs to. */
