@@ -296,6 +296,8 @@ class CliAuthorizeBrowserIT {
     browser.button("Cancel").click();
     browser.text("Cancelled: the CLI was not authorized and has stopped waiting.");
     browser.screenshot("cli-authorize-8-paste-cancelled");
+    browser.phone(390, 844);
+    browser.screenshot("cli-authorize-8-paste-cancelled-390px");
 
     // Its stdin stays open (this test holds the pipe): only the Cancel can end the wait.
     assertThat(exit(login)).as(stderr("paste-cancel")).isNotZero();
