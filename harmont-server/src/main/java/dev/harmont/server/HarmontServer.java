@@ -11,6 +11,7 @@ import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.observe.AuthMetrics;
 import dev.harmont.server.observe.Metrics;
+import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.signin.RelyingParty;
 import dev.harmont.server.store.ChangeListener;
@@ -48,6 +49,7 @@ public final class HarmontServer implements AutoCloseable {
   private final Thread pruner;
   private final Metrics metrics;
   private final RelyingParty relyingParty;
+  private final EmailLinks emailLinks;
 
   private HarmontServer(
       Database database,
@@ -58,8 +60,10 @@ public final class HarmontServer implements AutoCloseable {
       ChangeListener listener,
       Metrics metrics,
       Thread pruner,
-      RelyingParty relyingParty) {
+      RelyingParty relyingParty,
+      EmailLinks emailLinks) {
     this.relyingParty = relyingParty;
+    this.emailLinks = emailLinks;
     this.background = background;
     this.listener = listener;
     this.metrics = metrics;
@@ -121,10 +125,21 @@ public final class HarmontServer implements AutoCloseable {
       // Set once listening: without a public URL the relying party names the port.
       AtomicReference<RelyingParty> relyingParty = new AtomicReference<>();
       Passkeys passkeys = new Passkeys(accounts, database, relyingParty::get);
+      // Links point at the public URL, else at the relying party's origin (localhost: where
+      // passkeys work on the server's own machine).
+      EmailLinks emailLinks =
+          new EmailLinks(
+              accounts,
+              database,
+              database.emailLinks(),
+              passkeys,
+              config.signUp(),
+              () -> config.publicUrl() != null ? config.publicUrl() : relyingParty.get().origin());
       HttpApi api =
           new HttpApi(
               accounts,
               passkeys,
+              emailLinks,
               config,
               docBase::get,
               database::isReady,
@@ -187,7 +202,16 @@ public final class HarmontServer implements AutoCloseable {
       Thread pruner =
           startPruning(accounts.securityLog(), accounts.idempotency(), config.eventPruneInterval());
       return new HarmontServer(
-          database, accounts, web, base, background, listener, metrics, pruner, relyingParty.get());
+          database,
+          accounts,
+          web,
+          base,
+          background,
+          listener,
+          metrics,
+          pruner,
+          relyingParty.get(),
+          emailLinks);
     } catch (RuntimeException e) {
       if (listener != null) {
         listener.close();
@@ -264,6 +288,11 @@ public final class HarmontServer implements AutoCloseable {
   /** Who passkeys are made for: the origin and RP ID the server accepts. */
   public RelyingParty relyingParty() {
     return relyingParty;
+  }
+
+  /** Sign-up, recovery and invitations by email. */
+  public EmailLinks emailLinks() {
+    return emailLinks;
   }
 
   public SignInLinks signInLinks() {

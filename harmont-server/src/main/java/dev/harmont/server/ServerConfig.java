@@ -2,6 +2,7 @@ package dev.harmont.server;
 
 import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.AuthCacheSettings;
+import dev.harmont.server.signin.SignUpPolicy;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public final class ServerConfig {
   // (in Builder), and toBuilder() cannot forget one.
   private final Builder values;
   private final AccountSettings account;
+  private final SignUpPolicy signUp;
 
   private ServerConfig(Builder builder) {
     this.values = builder.copy();
@@ -69,6 +71,7 @@ public final class ServerConfig {
             values.sessionTtl,
             values.eventRetention,
             values.authCache);
+    this.signUp = new SignUpPolicy(values.signUpOpen, values.signUpDomains, values.signUpCap);
   }
 
   /** Every setting at its default, but the database, which {@link Builder#build()} requires. */
@@ -102,6 +105,14 @@ public final class ServerConfig {
    */
   public String publicUrl() {
     return values.publicUrl;
+  }
+
+  /**
+   * Who may create an account themselves ({@code --signup}, {@code --signup-domains}, {@code
+   * --signup-cap}); default {@link SignUpPolicy#CLOSED}.
+   */
+  public SignUpPolicy signUp() {
+    return signUp;
   }
 
   /** Request body size; larger → 413 {@code payload_too_large}. */
@@ -224,6 +235,9 @@ public final class ServerConfig {
     private Duration sessionTtl = AccountSettings.DEFAULT_SESSION_TTL;
     private Duration eventRetention = AccountSettings.DEFAULT_EVENT_RETENTION;
     private AuthCacheSettings authCache = AuthCacheSettings.DEFAULTS;
+    private boolean signUpOpen = SignUpPolicy.CLOSED.open();
+    private List<String> signUpDomains = SignUpPolicy.CLOSED.domains();
+    private long signUpCap = SignUpPolicy.CLOSED.cap();
 
     private Builder() {}
 
@@ -363,6 +377,24 @@ public final class ServerConfig {
     /** See {@link AccountSettings#authCache()}; default {@link AuthCacheSettings#DEFAULTS}. */
     public Builder authCache(AuthCacheSettings authCache) {
       this.authCache = authCache;
+      return this;
+    }
+
+    /** See {@link SignUpPolicy#open()}; default closed. */
+    public Builder signUpOpen(boolean signUpOpen) {
+      this.signUpOpen = signUpOpen;
+      return this;
+    }
+
+    /** See {@link SignUpPolicy#domains()}; default none (every domain, when open). */
+    public Builder signUpDomains(List<String> signUpDomains) {
+      this.signUpDomains = List.copyOf(signUpDomains);
+      return this;
+    }
+
+    /** See {@link SignUpPolicy#cap()}; default 0, no cap. */
+    public Builder signUpCap(long signUpCap) {
+      this.signUpCap = signUpCap;
       return this;
     }
 

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.util.DriverDataSource;
 import dev.harmont.server.account.AccountStores;
 import dev.harmont.server.account.CliGrantStore;
+import dev.harmont.server.account.EmailLinkStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.HarmontException;
@@ -65,7 +66,7 @@ public final class Database implements AccountStores, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "9";
+  static final String SCHEMA_VERSION = "10";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -431,6 +432,14 @@ public final class Database implements AccountStores, AutoCloseable {
   /** Noted by {@link JdbcMailOutbox#enqueue}: the write running on {@code c} queued mail. */
   void mailEnqueuedOn(Connection c) {
     mailEnqueuedOn.add(c);
+  }
+
+  /**
+   * Email links and their requests; each message goes to {@link #mailOutbox()} in the transaction
+   * of the link it carries.
+   */
+  public EmailLinkStore emailLinks() {
+    return new JdbcEmailLinkStore(this, mailOutbox());
   }
 
   DataSource reads() {

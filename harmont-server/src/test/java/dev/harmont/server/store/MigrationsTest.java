@@ -89,7 +89,13 @@ class MigrationsTest {
               "5b1fc118a012fcedc85de12fd702d3ce2f638c951ef58e949fbe3bc1bb18fbc7"),
           Map.entry(
               "sqlite/V9__mail_outbox.sql",
-              "137c20637d9616ffcf9c3cf06c4d34c38a4883f9a3065f3690a6ee9fb6a30567"));
+              "137c20637d9616ffcf9c3cf06c4d34c38a4883f9a3065f3690a6ee9fb6a30567"),
+          Map.entry(
+              "postgresql/V10__email_links.sql",
+              "babf1e4923cfede6b255ebde6c51be785c23169df0e3680ae3205a0d4ff862d8"),
+          Map.entry(
+              "sqlite/V10__email_links.sql",
+              "8f3ff8e6fcf2bb472f1daf30f3e1685d696955454d41f155c8ae47868fe579f2"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
