@@ -5,6 +5,7 @@ import dev.harmont.server.ListenAddress;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.observe.JsonLogFormatter;
+import dev.harmont.server.signin.SignUpPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,6 +183,40 @@ final class ServeCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE}).")
   LogFormat logFormat;
 
+  /** Whether people may create an account themselves. */
+  enum SignUpMode {
+    closed,
+    open
+  }
+
+  @Option(
+      names = "--signup",
+      paramLabel = "MODE",
+      description =
+          "Who may create an account: closed (only invited or admin-created people) or open"
+              + " (anyone who verifies an email address) (env HARMONT_SIGNUP; default:"
+              + " ${DEFAULT-VALUE}).")
+  SignUpMode signUp;
+
+  @Option(
+      names = "--signup-domains",
+      paramLabel = "DOMAIN,…",
+      split = ",",
+      description =
+          "With --signup open: only addresses in these email domains may sign up (env"
+              + " HARMONT_SIGNUP_DOMAINS; default: any domain).")
+  List<String> signUpDomains = new ArrayList<>();
+
+  @Option(
+      names = "--signup-cap",
+      paramLabel = "N",
+      defaultValue = "" + SignUpPolicy.DEFAULT_CAP,
+      description =
+          "Most accounts there may be for a sign-up to go through; past it sign-ups get 503"
+              + " signup_cap_reached (env HARMONT_SIGNUP_CAP; 0 = no cap; default:"
+              + " ${DEFAULT-VALUE}).")
+  long signUpCap;
+
   /** {@code HOST:PORT} → {@link ListenAddress}; a bad value is a usage error that says why. */
   static final class ListenAddressConverter implements ITypeConverter<ListenAddress> {
     @Override
@@ -223,6 +258,9 @@ final class ServeCommand implements Callable<Integer> {
         .sessionTtl(sessionTtl)
         .metricsAddress(metricsAddress)
         .eventRetention(Duration.ofDays(eventRetentionDays))
+        .signUpOpen(signUp == SignUpMode.open)
+        .signUpDomains(trimmed(signUpDomains))
+        .signUpCap(signUpCap)
         .build();
   }
 
@@ -252,6 +290,14 @@ final class ServeCommand implements Callable<Integer> {
               + "/metrics");
     }
     say("database " + database.describe(context.env()));
+    SignUpPolicy signUpPolicy = server.emailLinks().policy();
+    say(
+        signUpPolicy.open()
+            ? "sign-up open"
+                + (signUpPolicy.domains().isEmpty()
+                    ? " to anyone"
+                    : " to " + String.join(", ", signUpPolicy.domains()))
+            : "sign-up closed: invite people with `harmont admin invite --email …`");
     if (!server.accounts().hasAnyUser()) {
       say(
           "no users yet. Create the first one (it prints an API key):\n"

@@ -13,8 +13,11 @@ import java.util.Locale;
  * @param cap the most accounts there may be for a sign-up to go through; 0: no cap
  */
 public record SignUpPolicy(boolean open, List<String> domains, long cap) {
+  /** No cap on the number of accounts: the default. */
+  public static final long DEFAULT_CAP = 0;
+
   /** The default: closed, no domains, no cap. */
-  public static final SignUpPolicy CLOSED = new SignUpPolicy(false, List.of(), 0);
+  public static final SignUpPolicy CLOSED = new SignUpPolicy(false, List.of(), DEFAULT_CAP);
 
   public SignUpPolicy {
     domains =

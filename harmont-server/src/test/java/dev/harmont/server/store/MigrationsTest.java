@@ -132,6 +132,8 @@ class MigrationsTest {
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
           s.execute("DROP TABLE mail_outbox");
+          s.execute("DROP TABLE email_links");
+          s.execute("DROP TABLE email_requests");
           s.execute("DROP TABLE idempotency_records");
           s.execute("DROP TABLE passkey_challenges");
           s.execute("DROP TABLE passkeys");
