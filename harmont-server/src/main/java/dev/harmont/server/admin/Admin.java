@@ -1,11 +1,16 @@
 package dev.harmont.server.admin;
 
+import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.account.SignInLinks;
+import dev.harmont.server.signin.EmailLinks;
+import dev.harmont.server.signin.Passkeys;
+import dev.harmont.server.signin.RelyingParty;
+import dev.harmont.server.signin.SignUpPolicy;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.DatabaseSettings;
 import java.time.Clock;
@@ -22,6 +27,7 @@ public final class Admin implements AutoCloseable {
   private final Database database;
   private final AccountService accounts;
   private final SignInLinks links;
+  private final Accounts opened;
 
   private Admin(Database database, Clock clock, AccountSettings settings) {
     this.database = database;
@@ -29,6 +35,7 @@ public final class Admin implements AutoCloseable {
     Accounts opened = Accounts.open(database, settings, clock);
     this.accounts = opened.service();
     this.links = opened.signInLinks();
+    this.opened = opened;
   }
 
   /** Opens (and migrates) the database; the domain's default settings apply. */
@@ -64,6 +71,22 @@ public final class Admin implements AutoCloseable {
    */
   public SignInLinks.Issued issueSignInLink(String email) {
     return links.issue(email);
+  }
+
+  /**
+   * Invites a person: creates their account when there is none and makes a one-time link (72 hours)
+   * that adds their first passkey; the welcome message is queued in the outbox for the server to
+   * send, unless {@code send} is false (then only the link is returned, to hand over).
+   *
+   * @param publicUrl the server's public URL, which the link points at
+   */
+  public EmailLinks.Invitation invite(String email, String name, boolean send, String publicUrl) {
+    // Only the link is made here; the passkey ceremony runs on the server, at its origin.
+    Passkeys passkeys =
+        new Passkeys(opened, database, () -> RelyingParty.of(publicUrl, ServerConfig.DEFAULT_PORT));
+    return new EmailLinks(
+            opened, database, database.emailLinks(), passkeys, SignUpPolicy.CLOSED, () -> publicUrl)
+        .invite(email, name, send);
   }
 
   @Override
