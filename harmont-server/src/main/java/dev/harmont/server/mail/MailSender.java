@@ -48,6 +48,7 @@ public final class MailSender implements AutoCloseable {
   private final Clock clock;
   private final String owner = "node-" + UUID.randomUUID();
   private final Semaphore wakeUp = new Semaphore(0);
+  private final Duration pollInterval;
   private final Counter sent;
   private final Counter retries;
   private final Counter failed;
@@ -62,6 +63,17 @@ public final class MailSender implements AutoCloseable {
    * @param meters where its meters go; null: not measured
    */
   public MailSender(MailQueue queue, MailTransport transport, Clock clock, MeterRegistry meters) {
+    this(queue, transport, clock, meters, POLL_INTERVAL);
+  }
+
+  /** A sender that polls every {@code pollInterval} (tests: to show what the wake does alone). */
+  public MailSender(
+      MailQueue queue,
+      MailTransport transport,
+      Clock clock,
+      MeterRegistry meters,
+      Duration pollInterval) {
+    this.pollInterval = pollInterval;
     this.queue = queue;
     this.transport = transport;
     this.clock = clock;
@@ -119,14 +131,14 @@ public final class MailSender implements AutoCloseable {
           LOG.log(
               System.Logger.Level.WARNING,
               "Cannot read the mail outbox; retrying every "
-                  + POLL_INTERVAL.toSeconds()
+                  + pollInterval.toSeconds()
                   + " s: "
                   + e.getMessage());
         }
       }
       if (handled < BATCH) {
         try {
-          wakeUp.tryAcquire(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+          wakeUp.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
           wakeUp.drainPermits();
         } catch (InterruptedException e) {
           return;
