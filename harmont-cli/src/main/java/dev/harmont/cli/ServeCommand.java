@@ -6,6 +6,7 @@ import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.observe.JsonLogFormatter;
 import dev.harmont.server.signin.SignUpPolicy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +169,40 @@ final class ServeCommand implements Callable<Integer> {
               + " HARMONT_METRICS_ADDRESS; e.g. 127.0.0.1:9464; default: off).")
   ListenAddress metricsAddress;
 
+  @Option(
+      names = "--smtp-url",
+      paramLabel = "URL",
+      description =
+          "Send mail through this server: smtp://HOST:25 (plain), smtp+starttls://USER:PASS@HOST:587"
+              + " (STARTTLS required) or smtps://USER:PASS@HOST:465, user and password URL-encoded"
+              + " (env HARMONT_SMTP_URL; default: none, messages are written to the log, not"
+              + " sent).")
+  String smtpUrl;
+
+  @Option(
+      names = "--smtp-password-file",
+      paramLabel = "FILE",
+      description =
+          "Read the SMTP password from this file (first line) instead of the URL (env"
+              + " HARMONT_SMTP_PASSWORD_FILE).")
+  Path smtpPasswordFile;
+
+  @Option(
+      names = "--smtp-ca-file",
+      paramLabel = "FILE",
+      description =
+          "PEM certificates to trust for the SMTP server instead of the JDK's, for a private CA"
+              + " (env HARMONT_SMTP_CA_FILE).")
+  Path smtpCaFile;
+
+  @Option(
+      names = "--mail-from",
+      paramLabel = "ADDRESS",
+      description =
+          "The From of every message, e.g. 'Harmont <no-reply@example.org>' (env"
+              + " HARMONT_MAIL_FROM; default: Harmont <no-reply@HOST of --public-url>).")
+  String mailFrom;
+
   /** How log lines are written on stderr. */
   enum LogFormat {
     text,
@@ -261,6 +296,11 @@ final class ServeCommand implements Callable<Integer> {
         .signUpOpen(signUp == SignUpMode.open)
         .signUpDomains(trimmed(signUpDomains))
         .signUpCap(signUpCap)
+        .smtpUrl(smtpUrl)
+        .smtpPasswordFile(smtpPasswordFile)
+        .smtpCaFile(smtpCaFile)
+        .mailFrom(mailFrom)
+        .secretKeyFile(database.secretKeyFile)
         .build();
   }
 
@@ -298,6 +338,7 @@ final class ServeCommand implements Callable<Integer> {
                     ? " to anyone"
                     : " to " + String.join(", ", signUpPolicy.domains()))
             : "sign-up closed: invite people with `harmont admin invite --email …`");
+    say("mail " + server.mailSender().describe());
     if (!server.accounts().hasAnyUser()) {
       say(
           "no users yet. Create the first one (it prints an API key):\n"

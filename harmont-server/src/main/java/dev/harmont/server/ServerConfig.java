@@ -2,6 +2,8 @@ package dev.harmont.server;
 
 import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.AuthCacheSettings;
+import dev.harmont.server.mail.MailSettings;
+import dev.harmont.server.mail.SmtpUrl;
 import dev.harmont.server.signin.SignUpPolicy;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
@@ -42,6 +44,7 @@ public final class ServerConfig {
   private final Builder values;
   private final AccountSettings account;
   private final SignUpPolicy signUp;
+  private final MailSettings mail;
 
   private ServerConfig(Builder builder) {
     this.values = builder.copy();
@@ -72,6 +75,15 @@ public final class ServerConfig {
             values.eventRetention,
             values.authCache);
     this.signUp = new SignUpPolicy(values.signUpOpen, values.signUpDomains, values.signUpCap);
+    this.mail =
+        new MailSettings(
+            values.smtpUrl == null || values.smtpUrl.isBlank()
+                ? null
+                : SmtpUrl.parse(values.smtpUrl),
+            values.smtpPasswordFile,
+            values.smtpCaFile,
+            values.mailFrom == null || values.mailFrom.isBlank() ? null : values.mailFrom.strip(),
+            values.secretKeyFile);
   }
 
   /** Every setting at its default, but the database, which {@link Builder#build()} requires. */
@@ -182,6 +194,11 @@ public final class ServerConfig {
     return account;
   }
 
+  /** How mail is sent and what seals the outbox (see {@code docs/email.md}). */
+  public MailSettings mail() {
+    return mail;
+  }
+
   /**
    * The default data directory: {@code $HARMONT_DATA_DIR}, else {@code $XDG_DATA_HOME/harmont},
    * else {@code ~/.local/share/harmont}.
@@ -238,6 +255,11 @@ public final class ServerConfig {
     private boolean signUpOpen = SignUpPolicy.CLOSED.open();
     private List<String> signUpDomains = SignUpPolicy.CLOSED.domains();
     private long signUpCap = SignUpPolicy.CLOSED.cap();
+    private String smtpUrl;
+    private Path smtpPasswordFile;
+    private Path smtpCaFile;
+    private String mailFrom;
+    private Path secretKeyFile;
 
     private Builder() {}
 
@@ -395,6 +417,39 @@ public final class ServerConfig {
     /** See {@link SignUpPolicy#cap()}; default 0, no cap. */
     public Builder signUpCap(long signUpCap) {
       this.signUpCap = signUpCap;
+      return this;
+    }
+
+    /**
+     * See {@link MailSettings#smtpUrl()}, as text ({@link SmtpUrl#parse}); default null: messages
+     * are logged, not sent.
+     */
+    public Builder smtpUrl(String smtpUrl) {
+      this.smtpUrl = smtpUrl;
+      return this;
+    }
+
+    /** See {@link MailSettings#smtpPasswordFile()}; default null: the URL's password. */
+    public Builder smtpPasswordFile(Path smtpPasswordFile) {
+      this.smtpPasswordFile = smtpPasswordFile;
+      return this;
+    }
+
+    /** See {@link MailSettings#smtpCaFile()}; default null: the JDK's trusted certificates. */
+    public Builder smtpCaFile(Path smtpCaFile) {
+      this.smtpCaFile = smtpCaFile;
+      return this;
+    }
+
+    /** See {@link MailSettings#mailFrom()}; default null: {@code Harmont <no-reply@HOST>}. */
+    public Builder mailFrom(String mailFrom) {
+      this.mailFrom = mailFrom;
+      return this;
+    }
+
+    /** See {@link MailSettings#secretKeyFile()}; default null: beside a SQLite database. */
+    public Builder secretKeyFile(Path secretKeyFile) {
+      this.secretKeyFile = secretKeyFile;
       return this;
     }
 

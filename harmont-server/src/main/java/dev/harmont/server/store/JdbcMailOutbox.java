@@ -61,6 +61,26 @@ final class JdbcMailOutbox implements MailOutbox, MailQueue {
 
   @Override
   public List<QueuedMail> claim(String owner, Instant now, Duration lease, int max) {
+    // A read first: polling an empty outbox costs no write transaction (on SQLite, no turn of the
+    // single writer).
+    boolean anyDue =
+        Jdbc.read(
+            db.reads(),
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT 1 FROM mail_outbox WHERE failed_at IS NULL AND next_attempt_at <= ?"
+                          + " AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1")) {
+                dialect.setInstant(ps, 1, now);
+                dialect.setInstant(ps, 2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next();
+                }
+              }
+            });
+    if (!anyDue) {
+      return List.of();
+    }
     return db.write(
         c -> {
           List<Row> rows = new ArrayList<>();

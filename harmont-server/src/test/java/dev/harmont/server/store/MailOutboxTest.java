@@ -8,7 +8,6 @@ import dev.harmont.server.mail.OutgoingMail;
 import dev.harmont.server.mail.QueuedMail;
 import dev.harmont.server.testing.Backend;
 import dev.harmont.server.testing.TestDatabase;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -51,7 +50,7 @@ class MailOutboxTest {
       assertThat(wakes).hasValue(1);
 
       // Nothing readable at rest: not the link, not the address, not the subject.
-      String stored = dump(db);
+      String stored = OutboxForTest.dump(db);
       assertThat(stored).doesNotContain("SECRET123", "ada@example.org", "Finish signing up");
 
       MailQueue queue = db.mailQueue();
@@ -178,26 +177,5 @@ class MailOutboxTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  /** Every column of every row, as text and as the bytes of the sealed column. */
-  private static String dump(Database db) throws Exception {
-    StringBuilder out = new StringBuilder();
-    try (Connection c = db.reads().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM mail_outbox")) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        for (int i = 1; i <= columns; i++) {
-          Object value = rs.getObject(i);
-          out.append(
-                  value instanceof byte[] bytes
-                      ? new String(bytes, StandardCharsets.ISO_8859_1)
-                      : String.valueOf(value))
-              .append('|');
-        }
-      }
-    }
-    return out.toString();
   }
 }
