@@ -53,7 +53,8 @@ public final class Console {
           "time.js",
           "user-agent.js",
           "passkeys.js",
-          "webauthn.js");
+          "webauthn.js",
+          "email-links.js");
 
   /**
    * Only our own files; no inline script or style, no eval. With Trusted Types required, the
