@@ -348,6 +348,41 @@ class EmailLinkApiTest extends ServerSuite {
     assertThat(recoverBegin(known.email()).status()).isEqualTo(204);
   }
 
+  @Test
+  void oneInboxGetsAtMostFiveRequestsAnHourFromAnyNumberOfAddresses() {
+    restartMailed(config -> config.signUpOpen(true).trustedProxies(List.of("127.0.0.1")));
+    TestUser ada = newUser();
+    for (int i = 1; i <= 5; i++) {
+      assertThat(recoverBeginFrom("203.0.113." + i, ada.email()).status()).isEqualTo(204);
+    }
+
+    assertError(recoverBeginFrom("203.0.113.6", ada.email()), 429, "rate_limited");
+    assertError(signUpBeginFrom("203.0.113.7", ada.email()), 429, "rate_limited");
+    assertThat(mailsTo(ada.email())).hasSize(5);
+    // Another inbox from those addresses is still served.
+    assertThat(recoverBeginFrom("203.0.113.6", newAddress()).status()).isEqualTo(204);
+  }
+
+  private Response recoverBeginFrom(String client, String email) {
+    return api.send(
+        api.request("/api/v0/auth/recover/begin")
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", client)
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    JSON.createObjectNode().put("email", email).toString())));
+  }
+
+  private Response signUpBeginFrom(String client, String email) {
+    return api.send(
+        api.request("/api/v0/auth/passkey/signup/begin")
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", client)
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    JSON.createObjectNode().put("email", email).put("name", "Ada").toString())));
+  }
+
   // ---- The operator's policy ----
 
   @Test
