@@ -32,6 +32,9 @@ public final class MailSender implements AutoCloseable {
   /** A message not delivered this long after it was queued is given up. */
   public static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
 
+  /** How long the record of a given-up message (no body: its id, attempts, last error) is kept. */
+  public static final Duration KEEP_GIVEN_UP = Duration.ofDays(30);
+
   /** How often the outbox is looked at without being woken. */
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
@@ -170,6 +173,7 @@ public final class MailSender implements AutoCloseable {
                 + GIVE_UP_AFTER.toHours()
                 + " h (see the outbox's last_error).");
       }
+      queue.deleteGivenUpBefore(now.minus(KEEP_GIVEN_UP));
     }
     List<QueuedMail> due = queue.claim(owner, now, LEASE, BATCH);
     for (QueuedMail m : due) {
