@@ -58,15 +58,6 @@ final class DatabaseOptions {
               + " HARMONT_SQLITE_SYNCHRONOUS; default: ${DEFAULT-VALUE}).")
   SqliteSynchronous sqliteSynchronous;
 
-  @Option(
-      names = "--secret-key-file",
-      paramLabel = "FILE",
-      description =
-          "Keys that seal the mail outbox in the database, one base64 32-byte key a line, the"
-              + " first sealing (env HARMONT_SECRET_KEY_FILE; default: harmont.db.key beside the"
-              + " embedded database, made when missing; required with PostgreSQL and --smtp-url).")
-  Path secretKeyFile;
-
   DatabaseSettings settings(Map<String, String> env) {
     Path dir = dataDir != null ? dataDir : ServerConfig.defaultDataDir(env);
     return new DatabaseSettings(

@@ -33,6 +33,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
+  @Mixin SecretKeyOption secretKey;
+
   @Option(
       names = "--host",
       paramLabel = "HOST",
@@ -300,7 +302,7 @@ final class ServeCommand implements Callable<Integer> {
         .smtpPasswordFile(smtpPasswordFile)
         .smtpCaFile(smtpCaFile)
         .mailFrom(mailFrom)
-        .secretKeyFile(database.secretKeyFile)
+        .secretKeyFile(secretKey.file)
         .build();
   }
 

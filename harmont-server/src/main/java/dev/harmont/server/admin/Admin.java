@@ -13,6 +13,8 @@ import dev.harmont.server.signin.RelyingParty;
 import dev.harmont.server.signin.SignUpPolicy;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.DatabaseSettings;
+import dev.harmont.server.store.SealingKeys;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +48,17 @@ public final class Admin implements AutoCloseable {
   /** Opens (and migrates) the database; keys obey {@code settings}' limits. */
   public static Admin open(DatabaseSettings database, AccountSettings settings) {
     return new Admin(Database.open(database), Clock.systemUTC(), settings);
+  }
+
+  /**
+   * Seals mail this command queues with the keys in {@code secretKeyFile} ({@code
+   * --secret-key-file}), those the servers use; without it, SQLite's key file beside the database.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or holds no key
+   */
+  public Admin useSecretKeyFile(Path secretKeyFile) {
+    database.useSealingKeys(SealingKeys.load(secretKeyFile));
+    return this;
   }
 
   /** A user with a personal organization and a first personal API key. */

@@ -34,6 +34,9 @@ public interface MailQueue {
    */
   int giveUpOlderThan(Instant createdBefore, Instant now, String error);
 
+  /** Deletes the records of messages given up before {@code before}; returns how many. */
+  int deleteGivenUpBefore(Instant before);
+
   /** Messages not yet sent nor given up. */
   long pending();
 }

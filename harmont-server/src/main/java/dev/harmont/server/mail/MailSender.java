@@ -3,7 +3,6 @@ package dev.harmont.server.mail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +30,9 @@ public final class MailSender implements AutoCloseable {
 
   /** A message not delivered this long after it was queued is given up. */
   public static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
+
+  /** How long the record of a given-up message (no body: its id, attempts, last error) is kept. */
+  public static final Duration KEEP_GIVEN_UP = Duration.ofDays(30);
 
   /** How often the outbox is looked at without being woken. */
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
@@ -77,19 +79,25 @@ public final class MailSender implements AutoCloseable {
     this.queue = queue;
     this.transport = transport;
     this.clock = clock;
-    MeterRegistry registry = meters != null ? meters : new SimpleMeterRegistry();
+    // Off (null), nothing is counted: not even a registry is made.
     this.sent =
-        Counter.builder("harmont.mail.sent")
-            .description("Messages the SMTP server accepted (or, without SMTP, logged).")
-            .register(registry);
+        meters == null
+            ? null
+            : Counter.builder("harmont.mail.sent")
+                .description("Messages the SMTP server accepted (or, without SMTP, logged).")
+                .register(meters);
     this.retries =
-        Counter.builder("harmont.mail.retries")
-            .description("Failed delivery attempts that will be tried again.")
-            .register(registry);
+        meters == null
+            ? null
+            : Counter.builder("harmont.mail.retries")
+                .description("Failed delivery attempts that will be tried again.")
+                .register(meters);
     this.failed =
-        Counter.builder("harmont.mail.failed")
-            .description("Messages given up (refused for good, or not delivered within 24 h).")
-            .register(registry);
+        meters == null
+            ? null
+            : Counter.builder("harmont.mail.failed")
+                .description("Messages given up (refused for good, or not delivered within 24 h).")
+                .register(meters);
     if (meters != null) {
       Gauge.builder("harmont.mail.outbox.pending", this, MailSender::pendingOrNaN)
           .description("Messages in the outbox not yet sent nor given up (every node's).")
@@ -161,7 +169,7 @@ public final class MailSender implements AutoCloseable {
               now,
               "not delivered within " + GIVE_UP_AFTER.toHours() + " h");
       if (old > 0) {
-        failed.increment(old);
+        count(failed, old);
         LOG.log(
             System.Logger.Level.WARNING,
             "Gave up "
@@ -170,6 +178,7 @@ public final class MailSender implements AutoCloseable {
                 + GIVE_UP_AFTER.toHours()
                 + " h (see the outbox's last_error).");
       }
+      queue.deleteGivenUpBefore(now.minus(KEEP_GIVEN_UP));
     }
     List<QueuedMail> due = queue.claim(owner, now, LEASE, BATCH);
     for (QueuedMail m : due) {
@@ -193,7 +202,7 @@ public final class MailSender implements AutoCloseable {
         giveUp(m, e.getMessage());
       } else {
         queue.retry(m.id(), owner, now.plus(retryDelay(m.attempts())), e.getMessage());
-        retries.increment();
+        count(retries, 1);
         LOG.log(
             System.Logger.Level.WARNING,
             "Mail "
@@ -211,19 +220,25 @@ public final class MailSender implements AutoCloseable {
       LOG.log(System.Logger.Level.ERROR, "Mail " + m.id() + " could not be sent", e);
       queue.retry(
           m.id(), owner, clock.instant().plus(retryDelay(m.attempts())), e.getClass().getName());
-      retries.increment();
+      count(retries, 1);
       return;
     }
     queue.sent(m.id(), owner);
-    sent.increment();
+    count(sent, 1);
   }
 
   private void giveUp(QueuedMail m, String why) {
     queue.giveUp(m.id(), owner, clock.instant(), why);
-    failed.increment();
+    count(failed, 1);
     LOG.log(
         System.Logger.Level.WARNING,
         "Gave up mail " + m.id() + " after " + m.attempts() + " attempt(s): " + why);
+  }
+
+  private static void count(Counter counter, int n) {
+    if (counter != null) {
+      counter.increment(n);
+    }
   }
 
   /** The delay after the {@code attempts}-th failed attempt: 5 s, 10 s, 20 s, … at most 10 min. */

@@ -209,6 +209,19 @@ final class JdbcMailOutbox implements MailOutbox, MailQueue {
   }
 
   @Override
+  public int deleteGivenUpBefore(Instant before) {
+    return db.write(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM mail_outbox WHERE failed_at IS NOT NULL AND failed_at < ?")) {
+            dialect.setInstant(ps, 1, before);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
   public long pending() {
     return Jdbc.read(
         db.reads(),

@@ -127,6 +127,9 @@ class MailOutboxTest {
         assertThat(rs.getString("last_error")).isEqualTo("550 no such user");
         assertThat(rs.getObject("failed_at")).isNotNull();
       }
+      assertThat(queue.deleteGivenUpBefore(T0.plusSeconds(6))).isZero();
+      assertThat(queue.deleteGivenUpBefore(T0.plusSeconds(7))).isEqualTo(1);
+      assertThat(rows(db)).isZero();
     }
   }
 

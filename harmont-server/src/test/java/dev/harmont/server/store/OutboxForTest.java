@@ -23,6 +23,21 @@ public final class OutboxForTest {
         });
   }
 
+  /**
+   * True when some message was tried and is no longer leased: a node took it, failed, and let it go
+   * until its next attempt.
+   */
+  public static boolean triedAndReleased(Database db) throws Exception {
+    try (Connection c = db.reads().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT COUNT(*) FROM mail_outbox WHERE attempts > 0 AND lease_owner IS NULL")) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    }
+  }
+
   /** Every column of every outbox row as text (binary columns as Latin-1), for leak checks. */
   public static String dump(Database db) throws Exception {
     StringBuilder out = new StringBuilder();
