@@ -31,6 +31,9 @@ final class AdminInviteCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
+  // The welcome is sealed in the outbox with the server's key: with PostgreSQL, the same file.
+  @Mixin SecretKeyOption secretKey;
+
   @Option(names = "--email", required = true, paramLabel = "EMAIL", description = "Whom to invite.")
   String email;
 
@@ -64,6 +67,9 @@ final class AdminInviteCommand implements Callable<Integer> {
                 ? "http://localhost:" + ServerConfig.DEFAULT_PORT
                 : publicUrl);
     try (Admin admin = Admin.open(database.settings(context.env()))) {
+      if (secretKey.file != null) {
+        admin.useSecretKeyFile(secretKey.file);
+      }
       EmailLinks.Invitation invitation = admin.invite(email, name, !print, base);
       String who = invitation.user().email();
       if (print) {
