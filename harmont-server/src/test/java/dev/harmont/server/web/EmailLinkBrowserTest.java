@@ -150,6 +150,8 @@ class EmailLinkBrowserTest {
     Browser browser = freshBrowser();
     browser.open("/sign-in");
     browser.heading("Sign in");
+    browser.driver().findElement(By.linkText("Create an account"));
+    browser.screenshot("59-sign-in-with-email-links");
     browser.driver().findElement(By.linkText("Create an account")).click();
     browser.heading("Create an account");
     browser.field("Name").sendKeys("Ada Lovelace");
