@@ -462,16 +462,13 @@ public final class Database implements AccountStores, AutoCloseable {
           used[0] = c;
           return work.run(c);
         };
-    boolean committed = false;
     try {
-      T result =
-          sqliteWriter != null ? sqliteWriter.write(noted) : Jdbc.inTransaction(writes, noted);
-      committed = true;
-      return result;
+      return sqliteWriter != null ? sqliteWriter.write(noted) : Jdbc.inTransaction(writes, noted);
     } finally {
-      // Mail queued by this write (or, on SQLite, by another of the same batch) is committed now:
-      // the sender goes at once instead of at its next poll.
-      if (used[0] != null && mailEnqueuedOn.remove(used[0]) && committed) {
+      // Mail queued by this write (or, on SQLite, by another of the same batch, committed
+      // together) is committed by now: the sender goes at once instead of at its next poll. After
+      // a rollback the wake finds nothing new, which costs one query.
+      if (used[0] != null && mailEnqueuedOn.remove(used[0])) {
         mailCommitted.run();
       }
     }

@@ -14,15 +14,23 @@ import dev.harmont.server.testing.TestDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -228,6 +236,78 @@ class MailSenderTest {
         assertThat(greenMail.waitForIncomingEmail(30_000, 1)).isTrue();
       }
       assertThat(greenMail.getReceivedMessages()[0].getSubject()).isEqualTo("Message 7");
+    }
+  }
+
+  /**
+   * One message at a time, {@link #LATENCY_MESSAGES} times: each is accepted by the SMTP server
+   * after its commit woke the sender (the poll is an hour). The time from the commit to the
+   * acceptance is printed for {@code bench/mail-delivery-latency.sh}, never asserted.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.harmont.server.testing.Backend#all")
+  void eachCommittedMessageIsAcceptedWithoutWaitingForThePoll(Backend backend) throws Exception {
+    int port = freePort();
+    startSmtp(port);
+    try (TestDatabase database = backend.create();
+        Database db = Database.open(database.settings())) {
+      Clock clock = Clock.systemUTC();
+      SmtpTransport smtp = smtp(port, clock);
+      BlockingQueue<Long> accepted = new LinkedBlockingQueue<>();
+      MailTransport timed =
+          new MailTransport() {
+            @Override
+            public void send(OutgoingMail mail) throws MailDeliveryException {
+              smtp.send(mail);
+              accepted.add(System.nanoTime());
+            }
+
+            @Override
+            public String describe() {
+              return smtp.describe();
+            }
+          };
+      long[] latencies = new long[LATENCY_MESSAGES];
+      try (MailSender sender =
+          new MailSender(db.mailQueue(), timed, clock, null, Duration.ofHours(1))) {
+        db.onMailCommitted(sender::wake);
+        sender.start();
+        for (int i = 0; i < LATENCY_MESSAGES; i++) {
+          long start = System.nanoTime();
+          OutboxForTest.enqueue(db, mail(i), clock.instant()); // returns once committed
+          Long done = accepted.poll(30, TimeUnit.SECONDS);
+          assertThat(done).as("message %s accepted", i).isNotNull();
+          latencies[i] = done - start;
+        }
+      }
+      assertThat(greenMail.getReceivedMessages()).hasSize(LATENCY_MESSAGES);
+      Arrays.sort(latencies);
+      System.out.printf(
+          "mail %s: commit → accepted by SMTP over %d: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
+              + " max %.1f ms (load average %s)%n",
+          backend.name().toLowerCase(Locale.ROOT),
+          LATENCY_MESSAGES,
+          percentileMillis(latencies, 50),
+          percentileMillis(latencies, 90),
+          percentileMillis(latencies, 99),
+          latencies[LATENCY_MESSAGES - 1] / 1e6,
+          loadAverage());
+    }
+  }
+
+  private static final int LATENCY_MESSAGES = 100;
+
+  /** Nearest-rank percentile of sorted nanoseconds, in milliseconds. */
+  private static double percentileMillis(long[] sorted, int p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, rank - 1)] / 1e6;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 
