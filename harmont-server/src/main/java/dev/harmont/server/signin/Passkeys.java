@@ -72,7 +72,9 @@ import java.util.stream.Collectors;
  * <p>All the protocol work (CBOR, COSE, signatures) is webauthn4j's; this class is the ceremony
  * around it. It knows no HTTP and no SQL: it works on the domain's stores and mints through {@link
  * Mint}, and a session through {@link AccountService#startSession}. Counting failed finalizes
- * against the authentication throttle is the HTTP layer's job.
+ * against the authentication throttle is the HTTP layer's job. The email-link ceremonies ({@link
+ * EmailLinks}: sign-up, recovery, invitations) make and verify their creation challenges through
+ * this class's package-private steps, so every passkey is checked the same way.
  */
 public final class Passkeys {
   /** How long a ceremony's options can be finalized. */
