@@ -2,6 +2,7 @@ package dev.harmont.server.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -136,20 +137,44 @@ public final class SealingKeys {
               + " (and its backups)\n# and secret: whoever has both can read queued messages.\n"
               + Base64.getEncoder().encodeToString(newKey())
               + "\n";
+      Path dir = file.toAbsolutePath().getParent();
+      Path temporary = null;
       try {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.createDirectories(dir);
+        // Written aside, then linked in place: another process starting at the same moment sees
+        // either no file or a whole one, and the link never replaces a key that exists.
         try {
-          Files.createFile(
-              file,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          temporary =
+              Files.createTempFile(
+                  dir,
+                  ".harmont-key-",
+                  ".tmp",
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
-          Files.createFile(file);
+          temporary = Files.createTempFile(dir, ".harmont-key-", ".tmp");
         }
-        Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+        Files.writeString(temporary, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        try {
+          Files.createLink(file, temporary);
+        } catch (UnsupportedOperationException noHardLinks) {
+          Files.move(temporary, file); // never replaces an existing file either
+        }
       } catch (FileAlreadyExistsException raced) {
         // Another process made it first: use theirs.
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot create the secret key file " + file, e);
+      } finally {
+        if (temporary != null) {
+          try {
+            Files.deleteIfExists(temporary);
+          } catch (IOException ignored) {
+            // A stray temporary file holds a key nobody uses.
+          }
+        }
       }
     }
     return load(file);

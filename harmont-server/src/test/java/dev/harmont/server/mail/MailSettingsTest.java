@@ -69,6 +69,9 @@ class MailSettingsTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
     assertThat(SealingKeys.loadOrCreate(file).currentId()).isEqualTo(made.currentId());
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(file); // no temporary file left beside it
+    }
   }
 
   @Test
