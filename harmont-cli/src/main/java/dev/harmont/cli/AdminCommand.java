@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       AdminIssueKeyCommand.class,
       AdminIssueSessionCommand.class,
       AdminSignInLinkCommand.class,
-      AdminBackupCommand.class
+      AdminBackupCommand.class,
+      AdminInviteCommand.class
     })
 final class AdminCommand {}

@@ -47,7 +47,7 @@ final class AdminSignInLinkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String base = base();
+    String base = base(spec, publicUrl);
     try (Admin admin = Admin.open(database.settings(context.env()))) {
       SignInLinks.Issued link = admin.issueSignInLink(email);
       context
@@ -65,7 +65,11 @@ final class AdminSignInLinkCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private String base() {
+  /**
+   * The base URL links point at: {@code --public-url} (or its variable) without a trailing slash,
+   * else the default listen address; a usage error unless it is an http(s) URL.
+   */
+  static String base(CommandLine.Model.CommandSpec spec, String publicUrl) {
     String url =
         publicUrl == null || publicUrl.isBlank()
             ? "http://" + ServerConfig.DEFAULT_HOST + ":" + ServerConfig.DEFAULT_PORT

@@ -3,6 +3,7 @@ package dev.harmont.cli;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.AuthCacheSettings;
+import dev.harmont.server.signin.SignUpPolicy;
 import dev.harmont.server.store.DatabaseSettings;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +30,8 @@ final class DerivedDefaults {
               whole(AuthCacheSettings.DEFAULT_NOTIFIED_TTL, ChronoUnit.MILLIS),
           "--auth-failure-window-seconds",
               whole(ServerConfig.DEFAULT_AUTH_FAILURE_WINDOW, ChronoUnit.SECONDS),
-          "--sqlite-synchronous", DatabaseSettings.DEFAULT_SQLITE_SYNCHRONOUS.name());
+          "--sqlite-synchronous", DatabaseSettings.DEFAULT_SQLITE_SYNCHRONOUS.name(),
+          "--signup", SignUpPolicy.CLOSED.open() ? "open" : "closed");
 
   /** The default of the option named {@code longName}, or null when it has none here. */
   static String forOption(String longName) {

@@ -5,6 +5,8 @@ import dev.harmont.server.ListenAddress;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.observe.JsonLogFormatter;
+import dev.harmont.server.signin.SignUpPolicy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,8 @@ final class ServeCommand implements Callable<Integer> {
   private final CliContext context;
 
   @Mixin DatabaseOptions database;
+
+  @Mixin SecretKeyOption secretKey;
 
   @Option(
       names = "--host",
@@ -167,6 +171,40 @@ final class ServeCommand implements Callable<Integer> {
               + " HARMONT_METRICS_ADDRESS; e.g. 127.0.0.1:9464; default: off).")
   ListenAddress metricsAddress;
 
+  @Option(
+      names = "--smtp-url",
+      paramLabel = "URL",
+      description =
+          "Send mail through this server: smtp://HOST:25 (plain), smtp+starttls://USER:PASS@HOST:587"
+              + " (STARTTLS required) or smtps://USER:PASS@HOST:465, user and password URL-encoded"
+              + " (env HARMONT_SMTP_URL; default: none, messages are written to the log, not"
+              + " sent).")
+  String smtpUrl;
+
+  @Option(
+      names = "--smtp-password-file",
+      paramLabel = "FILE",
+      description =
+          "Read the SMTP password from this file (first line) instead of the URL (env"
+              + " HARMONT_SMTP_PASSWORD_FILE).")
+  Path smtpPasswordFile;
+
+  @Option(
+      names = "--smtp-ca-file",
+      paramLabel = "FILE",
+      description =
+          "PEM certificates to trust for the SMTP server instead of the JDK's, for a private CA"
+              + " (env HARMONT_SMTP_CA_FILE).")
+  Path smtpCaFile;
+
+  @Option(
+      names = "--mail-from",
+      paramLabel = "ADDRESS",
+      description =
+          "The From of every message, e.g. 'Harmont <no-reply@example.org>' (env"
+              + " HARMONT_MAIL_FROM; default: Harmont <no-reply@HOST of --public-url>).")
+  String mailFrom;
+
   /** How log lines are written on stderr. */
   enum LogFormat {
     text,
@@ -181,6 +219,40 @@ final class ServeCommand implements Callable<Integer> {
           "Log lines on stderr: text, or json (one object per line) (env HARMONT_LOG_FORMAT;"
               + " default: ${DEFAULT-VALUE}).")
   LogFormat logFormat;
+
+  /** Whether people may create an account themselves. */
+  enum SignUpMode {
+    closed,
+    open
+  }
+
+  @Option(
+      names = "--signup",
+      paramLabel = "MODE",
+      description =
+          "Who may create an account: closed (only invited or admin-created people) or open"
+              + " (anyone who verifies an email address) (env HARMONT_SIGNUP; default:"
+              + " ${DEFAULT-VALUE}).")
+  SignUpMode signUp;
+
+  @Option(
+      names = "--signup-domains",
+      paramLabel = "DOMAIN,…",
+      split = ",",
+      description =
+          "With --signup open: only addresses in these email domains may sign up (env"
+              + " HARMONT_SIGNUP_DOMAINS; default: any domain).")
+  List<String> signUpDomains = new ArrayList<>();
+
+  @Option(
+      names = "--signup-cap",
+      paramLabel = "N",
+      defaultValue = "" + SignUpPolicy.DEFAULT_CAP,
+      description =
+          "Most accounts there may be for a sign-up to go through; past it sign-ups get 503"
+              + " signup_cap_reached (env HARMONT_SIGNUP_CAP; 0 = no cap; default:"
+              + " ${DEFAULT-VALUE}).")
+  long signUpCap;
 
   /** {@code HOST:PORT} → {@link ListenAddress}; a bad value is a usage error that says why. */
   static final class ListenAddressConverter implements ITypeConverter<ListenAddress> {
@@ -223,6 +295,14 @@ final class ServeCommand implements Callable<Integer> {
         .sessionTtl(sessionTtl)
         .metricsAddress(metricsAddress)
         .eventRetention(Duration.ofDays(eventRetentionDays))
+        .signUpOpen(signUp == SignUpMode.open)
+        .signUpDomains(trimmed(signUpDomains))
+        .signUpCap(signUpCap)
+        .smtpUrl(smtpUrl)
+        .smtpPasswordFile(smtpPasswordFile)
+        .smtpCaFile(smtpCaFile)
+        .mailFrom(mailFrom)
+        .secretKeyFile(secretKey.file)
         .build();
   }
 
@@ -252,6 +332,15 @@ final class ServeCommand implements Callable<Integer> {
               + "/metrics");
     }
     say("database " + database.describe(context.env()));
+    SignUpPolicy signUpPolicy = server.emailLinks().policy();
+    say(
+        signUpPolicy.open()
+            ? "sign-up open"
+                + (signUpPolicy.domains().isEmpty()
+                    ? " to anyone"
+                    : " to " + String.join(", ", signUpPolicy.domains()))
+            : "sign-up closed: invite people with `harmont admin invite --email …`");
+    say("mail " + server.mailSender().describe());
     if (!server.accounts().hasAnyUser()) {
       say(
           "no users yet. Create the first one (it prints an API key):\n"

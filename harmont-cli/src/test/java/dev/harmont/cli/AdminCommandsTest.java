@@ -125,6 +125,59 @@ class AdminCommandsTest {
   }
 
   @Test
+  void inviteCreatesTheAccountAndPrintsALinkStoredOnlyAsAHash() {
+    Run result =
+        run(
+            "admin",
+            "invite",
+            "--email",
+            "Grace@Example.org",
+            "--name",
+            "Grace Hopper",
+            "--print",
+            "--public-url",
+            "https://harmont.example.org/");
+
+    assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
+    String link = result.outLines().get(result.outLines().size() - 1);
+    assertThat(link).matches("https://harmont\\.example\\.org/recover#token=[A-Za-z0-9_-]{43}");
+    String token = link.substring(link.indexOf("#token=") + 7);
+    assertThat(result.err()).contains("grace@example.org").doesNotContain(token);
+    try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+      assertThat(db.users().findByEmail("grace@example.org").orElseThrow().name())
+          .isEqualTo("Grace Hopper");
+      assertThat(db.emailLinks().find(token)).isEmpty();
+      assertThat(db.emailLinks().find(Secrets.hash(token)).orElseThrow().purpose())
+          .isEqualTo(dev.harmont.server.account.EmailLink.Purpose.INVITE);
+      // --print sends nothing.
+      assertThat(db.mailQueue().pending()).isZero();
+    }
+  }
+
+  @Test
+  void inviteWithoutPrintQueuesTheWelcomeForAnExistingAccount() {
+    run("admin", "create-user", "--email", "ada@example.org", "--name", "Ada");
+
+    Run result = run("admin", "invite", "--email", "ada@example.org");
+
+    assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).contains("queued");
+    try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+      var queued =
+          db.mailQueue()
+              .claim("test", java.time.Instant.now(), java.time.Duration.ofMinutes(1), 10);
+      assertThat(queued).hasSize(1);
+      assertThat(queued.get(0).mail().to()).isEqualTo("ada@example.org");
+      assertThat(queued.get(0).mail().text())
+          .contains("Hello Ada,")
+          .contains("http://localhost:8080/recover#token=");
+    }
+    assertThat(run("admin", "invite", "--email", "not-an-address").exit())
+        .isEqualTo(ExitCodes.API_ERROR);
+  }
+
+  @Test
   void issueKeyForAnUnknownUserIsNotFound() {
     Run result = run("admin", "issue-key", "--email", "nobody@example.org");
 

@@ -9,13 +9,20 @@ import dev.harmont.server.account.Idempotency;
 import dev.harmont.server.account.SecurityLog;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
+import dev.harmont.server.mail.LogOnlyTransport;
+import dev.harmont.server.mail.MailSender;
+import dev.harmont.server.mail.MailSettings;
+import dev.harmont.server.mail.MailTransport;
+import dev.harmont.server.mail.SmtpTransport;
 import dev.harmont.server.observe.AuthMetrics;
 import dev.harmont.server.observe.Metrics;
+import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.signin.RelyingParty;
 import dev.harmont.server.store.ChangeListener;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.Dialect;
+import dev.harmont.server.store.SealingKeys;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
@@ -48,6 +55,8 @@ public final class HarmontServer implements AutoCloseable {
   private final Thread pruner;
   private final Metrics metrics;
   private final RelyingParty relyingParty;
+  private final EmailLinks emailLinks;
+  private final MailSender mailSender;
 
   private HarmontServer(
       Database database,
@@ -58,8 +67,12 @@ public final class HarmontServer implements AutoCloseable {
       ChangeListener listener,
       Metrics metrics,
       Thread pruner,
-      RelyingParty relyingParty) {
+      RelyingParty relyingParty,
+      EmailLinks emailLinks,
+      MailSender mailSender) {
     this.relyingParty = relyingParty;
+    this.emailLinks = emailLinks;
+    this.mailSender = mailSender;
     this.background = background;
     this.listener = listener;
     this.metrics = metrics;
@@ -92,7 +105,9 @@ public final class HarmontServer implements AutoCloseable {
     }
     ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     ChangeListener listener = null;
+    MailSender mailSender = null;
     try {
+      mailSender = startMail(config, database, metrics);
       // Only PostgreSQL tells nodes about each other's changes; on SQLite entries live the short
       // TTL, the bound for a change made by an admin command in another process.
       AccountSettings settings = config.account();
@@ -121,10 +136,21 @@ public final class HarmontServer implements AutoCloseable {
       // Set once listening: without a public URL the relying party names the port.
       AtomicReference<RelyingParty> relyingParty = new AtomicReference<>();
       Passkeys passkeys = new Passkeys(accounts, database, relyingParty::get);
+      // Links point at the public URL, else at the relying party's origin (localhost: where
+      // passkeys work on the server's own machine).
+      EmailLinks emailLinks =
+          new EmailLinks(
+              accounts,
+              database,
+              database.emailLinks(),
+              passkeys,
+              config.signUp(),
+              () -> config.publicUrl() != null ? config.publicUrl() : relyingParty.get().origin());
       HttpApi api =
           new HttpApi(
               accounts,
               passkeys,
+              emailLinks,
               config,
               docBase::get,
               database::isReady,
@@ -187,16 +213,67 @@ public final class HarmontServer implements AutoCloseable {
       Thread pruner =
           startPruning(accounts.securityLog(), accounts.idempotency(), config.eventPruneInterval());
       return new HarmontServer(
-          database, accounts, web, base, background, listener, metrics, pruner, relyingParty.get());
+          database,
+          accounts,
+          web,
+          base,
+          background,
+          listener,
+          metrics,
+          pruner,
+          relyingParty.get(),
+          emailLinks,
+          mailSender);
     } catch (RuntimeException e) {
       if (listener != null) {
         listener.close();
+      }
+      if (mailSender != null) {
+        mailSender.close();
       }
       background.shutdownNow();
       database.close();
       metrics.close();
       throw e;
     }
+  }
+
+  /**
+   * Seals the outbox with the configured keys and starts this node's sender: over SMTP, or into the
+   * log when there is no SMTP URL. PostgreSQL with SMTP needs {@code --secret-key-file}: every node
+   * (and admin command) must seal and open with the same key, and one made here would be this
+   * node's only.
+   */
+  private static MailSender startMail(ServerConfig config, Database database, Metrics metrics) {
+    MailSettings mail = config.mail();
+    if (mail.secretKeyFile() != null) {
+      database.useSealingKeys(SealingKeys.load(mail.secretKeyFile()));
+    } else if (database.dialect() == Dialect.POSTGRESQL && mail.smtpUrl() != null) {
+      throw new IllegalArgumentException(
+          "--smtp-url with PostgreSQL needs --secret-key-file (HARMONT_SECRET_KEY_FILE): the mail"
+              + " outbox is sealed, and every node must use the same key. Make one with:"
+              + " head -c 32 /dev/urandom | base64 > harmont.key; chmod 600 harmont.key"
+              + " (see docs/email.md).");
+    }
+    database.sealingKeys(); // a missing or unreadable key file fails the start, not a request
+    MailTransport transport =
+        mail.smtpUrl() == null
+            ? new LogOnlyTransport()
+            : SmtpTransport.of(mail, SmtpTransport.defaultFrom(publicHost(config)), config.clock());
+    MailSender sender =
+        new MailSender(database.mailQueue(), transport, config.clock(), metrics.registry());
+    database.onMailCommitted(sender::wake);
+    return sender.start();
+  }
+
+  private static String publicHost(ServerConfig config) {
+    if (config.publicUrl() != null) {
+      String host = URI.create(config.publicUrl()).getHost();
+      if (host != null && !host.isEmpty()) {
+        return host;
+      }
+    }
+    return "localhost";
   }
 
   /**
@@ -266,12 +343,22 @@ public final class HarmontServer implements AutoCloseable {
     return relyingParty;
   }
 
+  /** Sign-up, recovery and invitations by email. */
+  public EmailLinks emailLinks() {
+    return emailLinks;
+  }
+
   public SignInLinks signInLinks() {
     return accounts.signInLinks();
   }
 
   public Database database() {
     return database;
+  }
+
+  /** This node's mail sender (where messages go: {@link MailSender#describe()}). */
+  public MailSender mailSender() {
+    return mailSender;
   }
 
   /** The connection listening for other nodes' changes; empty on SQLite or with them off. */
@@ -292,6 +379,8 @@ public final class HarmontServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      // After the last request: a message queued by it still goes out now (or after a restart).
+      mailSender.close();
       if (listener != null) {
         listener.close();
       }

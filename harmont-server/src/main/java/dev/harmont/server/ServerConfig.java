@@ -2,6 +2,9 @@ package dev.harmont.server;
 
 import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.AuthCacheSettings;
+import dev.harmont.server.mail.MailSettings;
+import dev.harmont.server.mail.SmtpUrl;
+import dev.harmont.server.signin.SignUpPolicy;
 import dev.harmont.server.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +43,8 @@ public final class ServerConfig {
   // (in Builder), and toBuilder() cannot forget one.
   private final Builder values;
   private final AccountSettings account;
+  private final SignUpPolicy signUp;
+  private final MailSettings mail;
 
   private ServerConfig(Builder builder) {
     this.values = builder.copy();
@@ -69,6 +74,16 @@ public final class ServerConfig {
             values.sessionTtl,
             values.eventRetention,
             values.authCache);
+    this.signUp = new SignUpPolicy(values.signUpOpen, values.signUpDomains, values.signUpCap);
+    this.mail =
+        new MailSettings(
+            values.smtpUrl == null || values.smtpUrl.isBlank()
+                ? null
+                : SmtpUrl.parse(values.smtpUrl),
+            values.smtpPasswordFile,
+            values.smtpCaFile,
+            values.mailFrom == null || values.mailFrom.isBlank() ? null : values.mailFrom.strip(),
+            values.secretKeyFile);
   }
 
   /** Every setting at its default, but the database, which {@link Builder#build()} requires. */
@@ -102,6 +117,14 @@ public final class ServerConfig {
    */
   public String publicUrl() {
     return values.publicUrl;
+  }
+
+  /**
+   * Who may create an account themselves ({@code --signup}, {@code --signup-domains}, {@code
+   * --signup-cap}); default {@link SignUpPolicy#CLOSED}.
+   */
+  public SignUpPolicy signUp() {
+    return signUp;
   }
 
   /** Request body size; larger → 413 {@code payload_too_large}. */
@@ -171,6 +194,11 @@ public final class ServerConfig {
     return account;
   }
 
+  /** How mail is sent and what seals the outbox (see {@code docs/email.md}). */
+  public MailSettings mail() {
+    return mail;
+  }
+
   /**
    * The default data directory: {@code $HARMONT_DATA_DIR}, else {@code $XDG_DATA_HOME/harmont},
    * else {@code ~/.local/share/harmont}.
@@ -224,6 +252,14 @@ public final class ServerConfig {
     private Duration sessionTtl = AccountSettings.DEFAULT_SESSION_TTL;
     private Duration eventRetention = AccountSettings.DEFAULT_EVENT_RETENTION;
     private AuthCacheSettings authCache = AuthCacheSettings.DEFAULTS;
+    private boolean signUpOpen = SignUpPolicy.CLOSED.open();
+    private List<String> signUpDomains = SignUpPolicy.CLOSED.domains();
+    private long signUpCap = SignUpPolicy.CLOSED.cap();
+    private String smtpUrl;
+    private Path smtpPasswordFile;
+    private Path smtpCaFile;
+    private String mailFrom;
+    private Path secretKeyFile;
 
     private Builder() {}
 
@@ -363,6 +399,57 @@ public final class ServerConfig {
     /** See {@link AccountSettings#authCache()}; default {@link AuthCacheSettings#DEFAULTS}. */
     public Builder authCache(AuthCacheSettings authCache) {
       this.authCache = authCache;
+      return this;
+    }
+
+    /** See {@link SignUpPolicy#open()}; default closed. */
+    public Builder signUpOpen(boolean signUpOpen) {
+      this.signUpOpen = signUpOpen;
+      return this;
+    }
+
+    /** See {@link SignUpPolicy#domains()}; default none (every domain, when open). */
+    public Builder signUpDomains(List<String> signUpDomains) {
+      this.signUpDomains = List.copyOf(signUpDomains);
+      return this;
+    }
+
+    /** See {@link SignUpPolicy#cap()}; default 0, no cap. */
+    public Builder signUpCap(long signUpCap) {
+      this.signUpCap = signUpCap;
+      return this;
+    }
+
+    /**
+     * See {@link MailSettings#smtpUrl()}, as text ({@link SmtpUrl#parse}); default null: messages
+     * are logged, not sent.
+     */
+    public Builder smtpUrl(String smtpUrl) {
+      this.smtpUrl = smtpUrl;
+      return this;
+    }
+
+    /** See {@link MailSettings#smtpPasswordFile()}; default null: the URL's password. */
+    public Builder smtpPasswordFile(Path smtpPasswordFile) {
+      this.smtpPasswordFile = smtpPasswordFile;
+      return this;
+    }
+
+    /** See {@link MailSettings#smtpCaFile()}; default null: the JDK's trusted certificates. */
+    public Builder smtpCaFile(Path smtpCaFile) {
+      this.smtpCaFile = smtpCaFile;
+      return this;
+    }
+
+    /** See {@link MailSettings#mailFrom()}; default null: {@code Harmont <no-reply@HOST>}. */
+    public Builder mailFrom(String mailFrom) {
+      this.mailFrom = mailFrom;
+      return this;
+    }
+
+    /** See {@link MailSettings#secretKeyFile()}; default null: beside a SQLite database. */
+    public Builder secretKeyFile(Path secretKeyFile) {
+      this.secretKeyFile = secretKeyFile;
       return this;
     }
 

@@ -316,6 +316,35 @@ public enum ErrorCode {
       "This server does not implement this method.",
       "Use one of the methods the API reference lists for the path (GET, POST, PATCH, DELETE),"
           + " spelt in capitals: method names are case-sensitive."),
+  // Sign-up, recovery and invitations by email (issue 23). The first two are upstream's.
+  PASSKEY_TOKEN_INVALID(
+      400,
+      "invalid_request",
+      "Your sign-up or recovery link has expired. Request a new one.",
+      "Ask for a new link from the console's sign-in page (Create an account, or Email me a"
+          + " sign-in link). A sign-up link works for 24 hours, a recovery link for 30 minutes, an"
+          + " invitation for 72 hours, each once; unknown, used and expired links all answer this"
+          + " way on purpose."),
+  PASSKEY_SIGNUP_EMAIL_TAKEN(
+      409,
+      "conflict",
+      "An account already exists for this email. Sign in instead.",
+      "Sign in with your passkey, or use Email me a sign-in link on the sign-in page to add a new"
+          + " passkey to the existing account."),
+  SIGNUP_CAP_REACHED(
+      503,
+      "service_unavailable",
+      "This server has reached its limit of accounts, so new sign-ups are paused. Try again"
+          + " later.",
+      "The operator caps the number of accounts (--signup-cap). Ask them for an invitation, or"
+          + " try again once the cap is raised."),
+  SIGNUP_CLOSED(
+      403,
+      "forbidden",
+      "Sign-up is not open on this server.",
+      "The operator decides who may create an account (--signup, --signup-domains). Ask them for"
+          + " an invitation (`harmont admin invite --email …`), or use an address in one of the"
+          + " domains GET /api/v0/auth/signup lists."),
   SERVICE_UNAVAILABLE(
       503,
       "api_error",

@@ -10,6 +10,8 @@ import java.util.UUID;
  * @param challengeHash lowercase hex SHA-256 of the challenge's base64url text
  * @param userId the user adding a passkey; null for a sign-in
  * @param userHandle the user handle in the creation options (base64url); null for a sign-in
+ * @param linkHash the SHA-256 of the email link a sign-up or recovery challenge was made from; null
+ *     for the others
  */
 public record PasskeyChallenge(
     UUID id,
@@ -18,12 +20,29 @@ public record PasskeyChallenge(
     UUID userId,
     String userHandle,
     Instant createdAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    String linkHash) {
+
+  /** A challenge made without an email link. */
+  public PasskeyChallenge(
+      UUID id,
+      String challengeHash,
+      Purpose purpose,
+      UUID userId,
+      String userHandle,
+      Instant createdAt,
+      Instant expiresAt) {
+    this(id, challengeHash, purpose, userId, userHandle, createdAt, expiresAt, null);
+  }
 
   /** The ceremony a challenge was made for; it works for that one only. */
   public enum Purpose {
     LOGIN("login"),
-    REGISTER("register");
+    REGISTER("register"),
+    /** Creating the first passkey of a new account, from a sign-up link. */
+    SIGN_UP("sign_up"),
+    /** Adding a passkey from a recovery or invitation link. */
+    RECOVERY("recovery");
 
     private final String wire;
 

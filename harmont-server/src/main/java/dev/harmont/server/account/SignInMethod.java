@@ -7,7 +7,11 @@ public enum SignInMethod {
   /** A one-time sign-in link made by an operator. */
   SIGN_IN_LINK("sign_in_link"),
   /** A passkey (WebAuthn assertion with user verification). */
-  PASSKEY("passkey");
+  PASSKEY("passkey"),
+  /** A passkey created from an emailed sign-up link: the account's first session. */
+  SIGN_UP("sign_up"),
+  /** A passkey added through an emailed recovery or invitation link. */
+  RECOVERY("recovery");
 
   private final String wire;
 

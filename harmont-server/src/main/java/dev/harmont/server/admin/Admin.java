@@ -1,13 +1,20 @@
 package dev.harmont.server.admin;
 
+import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.CreatedUser;
 import dev.harmont.server.account.SignInLinks;
+import dev.harmont.server.signin.EmailLinks;
+import dev.harmont.server.signin.Passkeys;
+import dev.harmont.server.signin.RelyingParty;
+import dev.harmont.server.signin.SignUpPolicy;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.DatabaseSettings;
+import dev.harmont.server.store.SealingKeys;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +29,7 @@ public final class Admin implements AutoCloseable {
   private final Database database;
   private final AccountService accounts;
   private final SignInLinks links;
+  private final Accounts opened;
 
   private Admin(Database database, Clock clock, AccountSettings settings) {
     this.database = database;
@@ -29,6 +37,7 @@ public final class Admin implements AutoCloseable {
     Accounts opened = Accounts.open(database, settings, clock);
     this.accounts = opened.service();
     this.links = opened.signInLinks();
+    this.opened = opened;
   }
 
   /** Opens (and migrates) the database; the domain's default settings apply. */
@@ -39,6 +48,17 @@ public final class Admin implements AutoCloseable {
   /** Opens (and migrates) the database; keys obey {@code settings}' limits. */
   public static Admin open(DatabaseSettings database, AccountSettings settings) {
     return new Admin(Database.open(database), Clock.systemUTC(), settings);
+  }
+
+  /**
+   * Seals mail this command queues with the keys in {@code secretKeyFile} ({@code
+   * --secret-key-file}), those the servers use; without it, SQLite's key file beside the database.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or holds no key
+   */
+  public Admin useSecretKeyFile(Path secretKeyFile) {
+    database.useSealingKeys(SealingKeys.load(secretKeyFile));
+    return this;
   }
 
   /** A user with a personal organization and a first personal API key. */
@@ -64,6 +84,22 @@ public final class Admin implements AutoCloseable {
    */
   public SignInLinks.Issued issueSignInLink(String email) {
     return links.issue(email);
+  }
+
+  /**
+   * Invites a person: creates their account when there is none and makes a one-time link (72 hours)
+   * that adds their first passkey; the welcome message is queued in the outbox for the server to
+   * send, unless {@code send} is false (then only the link is returned, to hand over).
+   *
+   * @param publicUrl the server's public URL, which the link points at
+   */
+  public EmailLinks.Invitation invite(String email, String name, boolean send, String publicUrl) {
+    // Only the link is made here; the passkey ceremony runs on the server, at its origin.
+    Passkeys passkeys =
+        new Passkeys(opened, database, () -> RelyingParty.of(publicUrl, ServerConfig.DEFAULT_PORT));
+    return new EmailLinks(
+            opened, database, database.emailLinks(), passkeys, SignUpPolicy.CLOSED, () -> publicUrl)
+        .invite(email, name, send);
   }
 
   @Override

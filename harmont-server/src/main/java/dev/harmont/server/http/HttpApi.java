@@ -6,6 +6,7 @@ import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.http.Routes.Route;
+import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
@@ -39,6 +40,7 @@ public final class HttpApi {
 
   /**
    * @param passkeys the passkey ceremonies and rules
+   * @param emailLinks sign-up, recovery and invitations by email
    * @param docBase the public base URL, e.g. {@code http://127.0.0.1:8080}, for {@code doc_url}
    * @param ready whether this node can write to its database, for {@code /readyz}
    * @param meters where requests are counted and timed by route; null: they are not
@@ -47,6 +49,7 @@ public final class HttpApi {
   public HttpApi(
       Accounts accounts,
       Passkeys passkeys,
+      EmailLinks emailLinks,
       ServerConfig config,
       Supplier<String> docBase,
       BooleanSupplier ready,
@@ -74,6 +77,8 @@ public final class HttpApi {
     IdempotentPosts posts = new IdempotentPosts(accounts.idempotency(), bearer, bodies, errors);
     PasskeyHandlers passkeyHandlers =
         new PasskeyHandlers(passkeys, bodies, throttle, clients, contexts);
+    EmailLinkHandlers emailLinkHandlers =
+        new EmailLinkHandlers(emailLinks, bodies, throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -166,6 +171,30 @@ public final class HttpApi {
                 "/api/v0/user/passkeys/{id}",
                 bearer.protect(passkeyHandlers::deletePasskey)),
             new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
+            // Sign-up and recovery by email: no bearer (the emailed link is the credential). The
+            // begin and options calls take no Idempotency-Key (a retry only makes another link or
+            // challenge, within the hourly limit); finalize, like a passkey sign-in, is scoped
+            // by its body.
+            new Route(Method.GET, "/api/v0/auth/signup", emailLinkHandlers::getSignUpPolicy),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/passkey/signup/begin",
+                emailLinkHandlers::passkeySignupBegin),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/passkey/signup/options",
+                emailLinkHandlers::passkeySignupOptions),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/passkey/signup/finalize",
+                posts.scopedByBody(emailLinkHandlers::passkeySignupFinalize)),
+            new Route(Method.POST, "/api/v0/auth/recover/begin", emailLinkHandlers::recoverBegin),
+            new Route(
+                Method.POST, "/api/v0/auth/recover/options", emailLinkHandlers::recoverOptions),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/recover/finalize",
+                posts.scopedByBody(emailLinkHandlers::recoverFinalize)),
             new Route(
                 Method.GET,
                 "/api/v0/openapi.json",

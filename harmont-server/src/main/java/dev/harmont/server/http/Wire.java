@@ -14,6 +14,7 @@ import dev.harmont.server.account.SecurityEvent;
 import dev.harmont.server.account.TokenKind;
 import dev.harmont.server.account.User;
 import dev.harmont.server.signin.AuthenticatorNames;
+import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -75,6 +76,13 @@ final class Wire {
     ObjectNode out = Json.object();
     out.put("token", created.secret());
     out.put("expires_at", instant(created.token().expiresAt()));
+    return out;
+  }
+
+  /** A session started from an email link: upstream's {@code {token, user}} and our expiry. */
+  static ObjectNode signedIn(EmailLinks.SignedIn signedIn) {
+    ObjectNode out = session(signedIn.session());
+    out.set("user", user(signedIn.user()));
     return out;
   }
 

@@ -72,7 +72,9 @@ import java.util.stream.Collectors;
  * <p>All the protocol work (CBOR, COSE, signatures) is webauthn4j's; this class is the ceremony
  * around it. It knows no HTTP and no SQL: it works on the domain's stores and mints through {@link
  * Mint}, and a session through {@link AccountService#startSession}. Counting failed finalizes
- * against the authentication throttle is the HTTP layer's job.
+ * against the authentication throttle is the HTTP layer's job. The email-link ceremonies ({@link
+ * EmailLinks}: sign-up, recovery, invitations) make and verify their creation challenges through
+ * this class's package-private steps, so every passkey is checked the same way.
  */
 public final class Passkeys {
   /** How long a ceremony's options can be finalized. */
@@ -231,6 +233,36 @@ public final class Passkeys {
   // ---- Adding a passkey ----
 
   /**
+   * Options to create a passkey with a new challenge of {@code purpose} (bound to {@code linkHash}
+   * when not null): resident key and user verification required, attestation {@code none}, {@code
+   * exclude} listing the credentials the account already has.
+   */
+  RegistrationOptions creationOptions(
+      Purpose purpose,
+      UUID userId,
+      String userHandle,
+      String linkHash,
+      String userName,
+      String displayName,
+      List<String> exclude) {
+    Issued issued = newChallenge(purpose, userId, userHandle, linkHash);
+    return new RegistrationOptions(
+        issued.id(),
+        issued.challenge(),
+        relyingParty.get(),
+        userHandle,
+        userName,
+        displayName,
+        exclude,
+        CHALLENGE_TTL);
+  }
+
+  /** A new random user handle (base64url), for an account's first passkey. */
+  String newUserHandle() {
+    return BASE64URL.encodeToString(mint.bytes(USER_HANDLE_BYTES));
+  }
+
+  /**
    * Options to create a passkey for the caller: resident key and user verification required,
    * attestation {@code none}, and their passkeys excluded so that an authenticator that already
    * holds one refuses to make another. All of a user's passkeys share one user handle, so an
@@ -239,20 +271,15 @@ public final class Passkeys {
   public RegistrationOptions registerOptions(Authenticated who) {
     User user = who.user();
     List<Passkey> existing = passkeys.list(user.id());
-    String userHandle =
-        existing.isEmpty()
-            ? BASE64URL.encodeToString(mint.bytes(USER_HANDLE_BYTES))
-            : existing.get(0).userHandle();
-    Issued issued = newChallenge(Purpose.REGISTER, user.id(), userHandle);
-    return new RegistrationOptions(
-        issued.id(),
-        issued.challenge(),
-        relyingParty.get(),
+    String userHandle = existing.isEmpty() ? newUserHandle() : existing.get(0).userHandle();
+    return creationOptions(
+        Purpose.REGISTER,
+        user.id(),
         userHandle,
+        null,
         user.email(),
         user.name(),
-        existing.stream().map(Passkey::credentialId).toList(),
-        CHALLENGE_TTL);
+        existing.stream().map(Passkey::credentialId).toList());
   }
 
   /**
@@ -275,6 +302,31 @@ public final class Passkeys {
     String nickname = rawNickname == null ? null : Validation.passkeyNickname(rawNickname);
     Instant now = mint.now();
     PasskeyChallenge challenge = spend(rawChallengeId, Purpose.REGISTER, who.user().id(), now);
+    Passkey passkey = verifyNewPasskey(challenge, attestationJson, who.user().id(), nickname, now);
+    if (!passkeys.insert(
+        passkey,
+        mint.event(who.user().id(), SecurityEventType.PASSKEY_ADDED, now, context, null)
+            .withPasskey(passkey.id()))) {
+      throw new HarmontException(ErrorCode.PASSKEY_ALREADY_REGISTERED);
+    }
+    return passkey;
+  }
+
+  /**
+   * Has webauthn4j verify an attestation made with {@code challenge} (already spent) and returns
+   * the passkey it creates for {@code userId}, not yet stored.
+   *
+   * @param nickname null for the authenticator's name when known, else {@link #DEFAULT_NICKNAME}
+   * @throws HarmontException {@link ErrorCode#PASSKEY_CHALLENGE_INVALID}, {@link
+   *     ErrorCode#PASSKEY_USER_VERIFICATION_REQUIRED} or {@link
+   *     ErrorCode#PASSKEY_REGISTRATION_FAILED}
+   */
+  Passkey verifyNewPasskey(
+      PasskeyChallenge challenge,
+      String attestationJson,
+      UUID userId,
+      String nickname,
+      Instant now) {
     RegistrationData registration;
     try {
       registration = webauthn.parseRegistrationResponseJSON(attestationJson);
@@ -305,34 +357,26 @@ public final class Passkeys {
     AttestedCredentialData credential = data.getAttestedCredentialData();
     UUID aaguid = credential.getAaguid().getValue();
     Set<AuthenticatorTransport> transports = registration.getTransports();
-    Passkey passkey =
-        new Passkey(
-            mint.id(now),
-            who.user().id(),
-            BASE64URL.encodeToString(credential.getCredentialId()),
-            converter.getCborMapper().writeValueAsBytes(credential.getCOSEKey()),
-            data.getSignCount(),
-            aaguid,
-            transports == null || transports.isEmpty()
-                ? null
-                : transports.stream()
-                    .map(AuthenticatorTransport::getValue)
-                    .sorted()
-                    .collect(Collectors.joining(",")),
-            data.isFlagUV(),
-            data.isFlagBE(),
-            data.isFlagBS(),
-            challenge.userHandle(),
-            nickname != null ? nickname : AuthenticatorNames.of(aaguid).orElse(DEFAULT_NICKNAME),
-            now,
-            null);
-    if (!passkeys.insert(
-        passkey,
-        mint.event(who.user().id(), SecurityEventType.PASSKEY_ADDED, now, context, null)
-            .withPasskey(passkey.id()))) {
-      throw new HarmontException(ErrorCode.PASSKEY_ALREADY_REGISTERED);
-    }
-    return passkey;
+    return new Passkey(
+        mint.id(now),
+        userId,
+        BASE64URL.encodeToString(credential.getCredentialId()),
+        converter.getCborMapper().writeValueAsBytes(credential.getCOSEKey()),
+        data.getSignCount(),
+        aaguid,
+        transports == null || transports.isEmpty()
+            ? null
+            : transports.stream()
+                .map(AuthenticatorTransport::getValue)
+                .sorted()
+                .collect(Collectors.joining(",")),
+        data.isFlagUV(),
+        data.isFlagBE(),
+        data.isFlagBS(),
+        challenge.userHandle(),
+        nickname != null ? nickname : AuthenticatorNames.of(aaguid).orElse(DEFAULT_NICKNAME),
+        now,
+        null);
   }
 
   // ---- Managing passkeys ----
@@ -395,15 +439,27 @@ public final class Passkeys {
   // ---- Challenges ----
 
   /** A challenge as handed out (the only copy of its text) and its id. */
-  private record Issued(UUID id, String challenge) {}
+  record Issued(UUID id, String challenge) {}
 
   private Issued newChallenge(Purpose purpose, UUID userId, String userHandle) {
+    return newChallenge(purpose, userId, userHandle, null);
+  }
+
+  /** A challenge for {@code purpose}, bound to the email link {@code linkHash} when not null. */
+  Issued newChallenge(Purpose purpose, UUID userId, String userHandle, String linkHash) {
     Instant now = mint.now();
     String challenge = BASE64URL.encodeToString(mint.bytes(CHALLENGE_BYTES));
     UUID id = mint.id(now);
     challenges.insert(
         new PasskeyChallenge(
-            id, Secrets.hash(challenge), purpose, userId, userHandle, now, now.plus(CHALLENGE_TTL)),
+            id,
+            Secrets.hash(challenge),
+            purpose,
+            userId,
+            userHandle,
+            now,
+            now.plus(CHALLENGE_TTL),
+            linkHash),
         now);
     return new Issued(id, challenge);
   }
@@ -413,7 +469,7 @@ public final class Passkeys {
    * when it was made for {@code purpose}, for {@code userId} (adding a passkey) and has not
    * expired. Unknown, used, expired and mismatched challenges are refused alike.
    */
-  private PasskeyChallenge spend(String rawId, Purpose purpose, UUID userId, Instant now) {
+  PasskeyChallenge spend(String rawId, Purpose purpose, UUID userId, Instant now) {
     UUID id = Ids.parseOrNull(rawId);
     PasskeyChallenge challenge =
         (id == null ? java.util.Optional.<PasskeyChallenge>empty() : challenges.consume(id))

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.util.DriverDataSource;
 import dev.harmont.server.account.AccountStores;
 import dev.harmont.server.account.CliGrantStore;
+import dev.harmont.server.account.EmailLinkStore;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.EventStore;
 import dev.harmont.server.account.HarmontException;
@@ -15,17 +16,22 @@ import dev.harmont.server.account.PasskeyStore;
 import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
+import dev.harmont.server.mail.MailQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,7 +66,7 @@ public final class Database implements AccountStores, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "8";
+  static final String SCHEMA_VERSION = "10";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -82,6 +88,13 @@ public final class Database implements AccountStores, AutoCloseable {
   private volatile String lastReadiness = "";
 
   private record Probe(CompletableFuture<Boolean> result, long startedNanos) {}
+
+  // What seals the mail outbox; chosen on first use unless set (see sealingKeys()).
+  private volatile SealingKeys sealingKeys;
+  // Connections of write transactions that queued mail, until the write returns (committed).
+  private final Set<Connection> mailEnqueuedOn = ConcurrentHashMap.newKeySet();
+  // Told once a write that queued mail has committed (the sender of this node).
+  private volatile Runnable mailCommitted = () -> {};
 
   private Database(
       Dialect dialect,
@@ -346,6 +359,89 @@ public final class Database implements AccountStores, AutoCloseable {
     return new JdbcPasskeyChallengeStore(this);
   }
 
+  /**
+   * The outbox a store enqueues mail into, inside its own write transaction ({@link #write}).
+   * Messages are sealed under {@link #sealingKeys()}.
+   */
+  public MailOutbox mailOutbox() {
+    return new JdbcMailOutbox(this, sealingKeys());
+  }
+
+  /** The sender's side of the outbox: lease due messages, report how each went. */
+  public MailQueue mailQueue() {
+    return new JdbcMailOutbox(this, sealingKeys());
+  }
+
+  /**
+   * Seals the mail outbox with {@code keys} ({@code --secret-key-file}); call before the outbox is
+   * first used.
+   */
+  public void useSealingKeys(SealingKeys keys) {
+    this.sealingKeys = Objects.requireNonNull(keys, "keys");
+  }
+
+  /**
+   * The keys that seal the outbox: those given to {@link #useSealingKeys}; else, for a SQLite file,
+   * the key file beside it ({@code harmont.db.key}, created readable by its owner only when
+   * missing, so that the server and the admin commands share it); else a key kept in memory only
+   * (what it sealed cannot be opened after a restart).
+   */
+  public SealingKeys sealingKeys() {
+    SealingKeys keys = sealingKeys;
+    if (keys == null) {
+      synchronized (this) {
+        keys = sealingKeys;
+        if (keys == null) {
+          Path file = sqliteFile();
+          keys =
+              file == null
+                  ? SealingKeys.ephemeral()
+                  : SealingKeys.loadOrCreate(file.resolveSibling(file.getFileName() + ".key"));
+          sealingKeys = keys;
+        }
+      }
+    }
+    return keys;
+  }
+
+  /** The SQLite database file, or null (PostgreSQL, in memory). */
+  private Path sqliteFile() {
+    if (dialect != Dialect.SQLITE) {
+      return null;
+    }
+    try (Connection c = reads.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA database_list")) {
+      while (rs.next()) {
+        String file = rs.getString("file");
+        if ("main".equals(rs.getString("name")) && file != null && !file.isEmpty()) {
+          return Path.of(file);
+        }
+      }
+      return null;
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e);
+    }
+  }
+
+  /** Runs {@code wake} each time a write that queued mail has committed on this node. */
+  public void onMailCommitted(Runnable wake) {
+    this.mailCommitted = Objects.requireNonNull(wake, "wake");
+  }
+
+  /** Noted by {@link JdbcMailOutbox#enqueue}: the write running on {@code c} queued mail. */
+  void mailEnqueuedOn(Connection c) {
+    mailEnqueuedOn.add(c);
+  }
+
+  /**
+   * Email links and their requests; each message goes to {@link #mailOutbox()} in the transaction
+   * of the link it carries.
+   */
+  public EmailLinkStore emailLinks() {
+    return new JdbcEmailLinkStore(this, mailOutbox());
+  }
+
   DataSource reads() {
     return reads;
   }
@@ -360,7 +456,22 @@ public final class Database implements AccountStores, AutoCloseable {
    * PostgreSQL each write has its own.
    */
   <T> T write(Jdbc.Work<T> work) {
-    return sqliteWriter != null ? sqliteWriter.write(work) : Jdbc.inTransaction(writes, work);
+    Connection[] used = new Connection[1];
+    Jdbc.Work<T> noted =
+        c -> {
+          used[0] = c;
+          return work.run(c);
+        };
+    try {
+      return sqliteWriter != null ? sqliteWriter.write(noted) : Jdbc.inTransaction(writes, noted);
+    } finally {
+      // Mail queued by this write (or, on SQLite, by another of the same batch, committed
+      // together) is committed by now: the sender goes at once instead of at its next poll. After
+      // a rollback the wake finds nothing new, which costs one query.
+      if (used[0] != null && mailEnqueuedOn.remove(used[0])) {
+        mailCommitted.run();
+      }
+    }
   }
 
   /**

@@ -32,7 +32,8 @@ final class JdbcPasskeyChallengeStore implements PasskeyChallengeStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO passkey_challenges (id, challenge_hash, purpose, user_id,"
-                      + " user_handle, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                      + " user_handle, created_at, expires_at, link_hash)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             dialect.setUuid(ps, 1, challenge.id());
             ps.setString(2, challenge.challengeHash());
             ps.setString(3, challenge.purpose().wire());
@@ -40,6 +41,7 @@ final class JdbcPasskeyChallengeStore implements PasskeyChallengeStore {
             ps.setString(5, challenge.userHandle());
             dialect.setInstant(ps, 6, challenge.createdAt());
             dialect.setInstant(ps, 7, challenge.expiresAt());
+            ps.setString(8, challenge.linkHash());
             ps.executeUpdate();
           }
           return null;
@@ -56,7 +58,7 @@ final class JdbcPasskeyChallengeStore implements PasskeyChallengeStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "DELETE FROM passkey_challenges WHERE id = ? RETURNING id, challenge_hash,"
-                      + " purpose, user_id, user_handle, created_at, expires_at")) {
+                      + " purpose, user_id, user_handle, created_at, expires_at, link_hash")) {
             dialect.setUuid(ps, 1, id);
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) {
@@ -70,7 +72,8 @@ final class JdbcPasskeyChallengeStore implements PasskeyChallengeStore {
                       dialect.getUuid(rs, "user_id"),
                       rs.getString("user_handle"),
                       dialect.getInstant(rs, "created_at"),
-                      dialect.getInstant(rs, "expires_at")));
+                      dialect.getInstant(rs, "expires_at"),
+                      rs.getString("link_hash")));
             }
           }
         });

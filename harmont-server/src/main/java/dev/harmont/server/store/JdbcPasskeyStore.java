@@ -73,44 +73,54 @@ final class JdbcPasskeyStore implements PasskeyStore {
   public boolean insert(Passkey p, SecurityEvent event) {
     return db.write(
         c -> {
-          // Checked first rather than caught: a failed statement would abort a PostgreSQL
-          // transaction. The unique constraint still decides a race (then a 503-free refusal).
-          if (credentialExists(c, p.credentialId())) {
+          if (!insert(c, dialect, p)) {
             return false;
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO passkeys ("
-                      + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            dialect.setUuid(ps, 1, p.id());
-            dialect.setUuid(ps, 2, p.userId());
-            ps.setString(3, p.credentialId());
-            ps.setBytes(4, p.publicKey());
-            ps.setLong(5, p.signCount());
-            dialect.setUuid(ps, 6, p.aaguid());
-            ps.setString(7, p.transports());
-            ps.setBoolean(8, p.uvInitialized());
-            ps.setBoolean(9, p.backupEligible());
-            ps.setBoolean(10, p.backedUp());
-            ps.setString(11, p.userHandle());
-            ps.setString(12, p.nickname());
-            dialect.setInstant(ps, 13, p.createdAt());
-            dialect.setInstant(ps, 14, p.lastUsedAt());
-            ps.executeUpdate();
-          } catch (SQLException e) {
-            if (SqlErrors.isForeignKeyViolation(e)) {
-              // The account was deleted while this request was on its way.
-              throw new HarmontException(ErrorCode.UNAUTHORIZED);
-            }
-            if (SqlErrors.isUniqueViolation(e)) {
-              throw new HarmontException(ErrorCode.PASSKEY_ALREADY_REGISTERED);
-            }
-            throw e;
           }
           JdbcEventStore.insert(c, dialect, event);
           return true;
         });
+  }
+
+  /**
+   * Inserts a passkey inside a transaction; false when its credential is already registered
+   * (checked first rather than caught: a failed statement would abort a PostgreSQL transaction; the
+   * unique constraint still decides a race).
+   */
+  static boolean insert(Connection c, Dialect dialect, Passkey p) throws SQLException {
+    if (credentialExists(c, p.credentialId())) {
+      return false;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO passkeys ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      dialect.setUuid(ps, 1, p.id());
+      dialect.setUuid(ps, 2, p.userId());
+      ps.setString(3, p.credentialId());
+      ps.setBytes(4, p.publicKey());
+      ps.setLong(5, p.signCount());
+      dialect.setUuid(ps, 6, p.aaguid());
+      ps.setString(7, p.transports());
+      ps.setBoolean(8, p.uvInitialized());
+      ps.setBoolean(9, p.backupEligible());
+      ps.setBoolean(10, p.backedUp());
+      ps.setString(11, p.userHandle());
+      ps.setString(12, p.nickname());
+      dialect.setInstant(ps, 13, p.createdAt());
+      dialect.setInstant(ps, 14, p.lastUsedAt());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (SqlErrors.isForeignKeyViolation(e)) {
+        // The account was deleted while this request was on its way.
+        throw new HarmontException(ErrorCode.UNAUTHORIZED);
+      }
+      if (SqlErrors.isUniqueViolation(e)) {
+        throw new HarmontException(ErrorCode.PASSKEY_ALREADY_REGISTERED);
+      }
+      throw e;
+    }
+    return true;
   }
 
   private static boolean credentialExists(Connection c, String credentialId) throws SQLException {

@@ -39,7 +39,8 @@ final class JdbcUserStore implements UserStore {
       UUID userId, UUID orgId, String email, String name, String slugBase, Instant now) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return db.write(c -> insertUserAndOrg(c, userId, orgId, email, name, slugBase, now));
+        return db.write(
+            c -> insertUserAndOrg(c, dialect, userId, orgId, email, name, slugBase, now));
       } catch (SlugTaken e) {
         if (attempt >= SLUG_ATTEMPTS) {
           throw new IllegalStateException("could not find a free slug for " + slugBase, e);
@@ -48,8 +49,13 @@ final class JdbcUserStore implements UserStore {
     }
   }
 
-  private User insertUserAndOrg(
+  /**
+   * Inserts a user and their personal organization inside a transaction; {@link #emailTaken} when
+   * the address has an account, {@link SlugTaken} when a concurrent writer took the slug.
+   */
+  static User insertUserAndOrg(
       Connection c,
+      Dialect dialect,
       UUID userId,
       UUID orgId,
       String email,
@@ -124,7 +130,7 @@ final class JdbcUserStore implements UserStore {
     }
   }
 
-  private static HarmontException emailTaken(String email) {
+  static HarmontException emailTaken(String email) {
     return new HarmontException(
         ErrorCode.EMAIL_TAKEN, "A user with the email address `" + email + "` already exists.");
   }
@@ -239,7 +245,7 @@ final class JdbcUserStore implements UserStore {
   }
 
   /** A slug collision with a concurrent writer; the transaction is retried. */
-  private static final class SlugTaken extends RuntimeException {
+  static final class SlugTaken extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     SlugTaken(SQLException cause) {

@@ -28,7 +28,8 @@ import java.util.function.Function;
  */
 public final class Console {
   /** Paths that answer with the page. */
-  public static final List<String> PAGES = List.of("/", "/sign-in", "/cli/authorize");
+  public static final List<String> PAGES =
+      List.of("/", "/sign-in", "/cli/authorize", "/sign-up", "/recover");
 
   /** Where the assets are served; {@code {name}} is one file name of {@link #ASSETS}. */
   public static final String ASSET_ROUTE = "/assets/{name}";
@@ -52,7 +53,8 @@ public final class Console {
           "time.js",
           "user-agent.js",
           "passkeys.js",
-          "webauthn.js");
+          "webauthn.js",
+          "email-links.js");
 
   /**
    * Only our own files; no inline script or style, no eval. With Trusted Types required, the

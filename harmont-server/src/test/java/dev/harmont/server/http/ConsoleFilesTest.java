@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * security headers, and the API's JSON 404 for anything else.
  */
 class ConsoleFilesTest extends ServerSuite {
-  private static final List<String> PAGES = List.of("/", "/sign-in", "/cli/authorize");
+  private static final List<String> PAGES =
+      List.of("/", "/sign-in", "/cli/authorize", "/sign-up", "/recover");
   private static final Pattern REFERENCED = Pattern.compile("(?:href|src)=\"(/assets/[^\"]+)\"");
   private static final Pattern IMPORTED = Pattern.compile("from '\\./([a-z-]+\\.js)'");
 

@@ -55,8 +55,13 @@ abstract class ServerSuite {
 
   @BeforeParameterizedClassInvocation
   void startClassServer() {
-    classServer = TestServer.start(backend, config -> config.clock(clock));
+    classServer = TestServer.start(backend, config -> classSettings(config.clock(clock)));
     classApi = new Api(classServer.baseUri());
+  }
+
+  /** The class server's settings beyond the defaults; a suite overrides it for its own. */
+  ServerConfig.Builder classSettings(ServerConfig.Builder config) {
+    return config;
   }
 
   @AfterParameterizedClassInvocation

@@ -83,7 +83,19 @@ class MigrationsTest {
               "1309a447ffb3b70e0cf0362b6baa9d5ce4afe626c9d71ae5f8f865af7826a6fb"),
           Map.entry(
               "sqlite/V8__cli_grant_issued_key.sql",
-              "04a75f51c1e1596f247a49b67b69bfd5e472d3d0e62b5d4ce86676804c17e718"));
+              "04a75f51c1e1596f247a49b67b69bfd5e472d3d0e62b5d4ce86676804c17e718"),
+          Map.entry(
+              "postgresql/V9__mail_outbox.sql",
+              "5b1fc118a012fcedc85de12fd702d3ce2f638c951ef58e949fbe3bc1bb18fbc7"),
+          Map.entry(
+              "sqlite/V9__mail_outbox.sql",
+              "137c20637d9616ffcf9c3cf06c4d34c38a4883f9a3065f3690a6ee9fb6a30567"),
+          Map.entry(
+              "postgresql/V10__email_links.sql",
+              "babf1e4923cfede6b255ebde6c51be785c23169df0e3680ae3205a0d4ff862d8"),
+          Map.entry(
+              "sqlite/V10__email_links.sql",
+              "8f3ff8e6fcf2bb472f1daf30f3e1685d696955454d41f155c8ae47868fe579f2"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -119,6 +131,9 @@ class MigrationsTest {
         // schema is dropped, as if the first migration had never run.
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
+          s.execute("DROP TABLE mail_outbox");
+          s.execute("DROP TABLE email_links");
+          s.execute("DROP TABLE email_requests");
           s.execute("DROP TABLE idempotency_records");
           s.execute("DROP TABLE passkey_challenges");
           s.execute("DROP TABLE passkeys");

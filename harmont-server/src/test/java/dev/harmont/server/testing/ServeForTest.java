@@ -7,10 +7,10 @@ import java.nio.file.Path;
 
 /**
  * Runs a server in a child process for crash tests, with the default limits: {@code ServeForTest
- * DATA_DIR [--url=JDBC_URL]}. Without {@code --url} the data is the embedded SQLite file in
- * DATA_DIR; with it (PostgreSQL), the credentials come from {@code HARMONT_DATABASE_USER} and
- * {@code HARMONT_DATABASE_PASSWORD} as for {@link Backend}. Prints the port on stdout once serving,
- * then runs until killed.
+ * DATA_DIR [--url=JDBC_URL] [--smtp-url=URL] [--secret-key-file=FILE]}. Without {@code --url} the
+ * data is the embedded SQLite file in DATA_DIR; with it (PostgreSQL), the credentials come from
+ * {@code HARMONT_DATABASE_USER} and {@code HARMONT_DATABASE_PASSWORD} as for {@link Backend}.
+ * Prints the port on stdout once serving, then runs until killed.
  */
 public final class ServeForTest {
   private ServeForTest() {}
@@ -28,6 +28,10 @@ public final class ServeForTest {
                 System.getenv("HARMONT_DATABASE_USER"),
                 System.getenv("HARMONT_DATABASE_PASSWORD"),
                 4));
+      } else if (args[i].startsWith("--smtp-url=")) {
+        config.smtpUrl(args[i].substring("--smtp-url=".length()));
+      } else if (args[i].startsWith("--secret-key-file=")) {
+        config.secretKeyFile(Path.of(args[i].substring("--secret-key-file=".length())));
       } else {
         throw new IllegalArgumentException("unknown argument " + args[i]);
       }

@@ -27,6 +27,14 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts a server on {@code database} and waits until it serves. */
   public static ServerProcess start(TestDatabase database) throws Exception {
+    return start(database, List.of());
+  }
+
+  /**
+   * Starts a server on {@code database} with more of {@link ServeForTest}'s arguments ({@code
+   * --smtp-url=…}, {@code --secret-key-file=…}) and waits until it serves.
+   */
+  public static ServerProcess start(TestDatabase database, List<String> more) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command =
         new ArrayList<>(
@@ -40,6 +48,7 @@ public final class ServerProcess implements AutoCloseable {
     if (database.settings().url() != null) {
       command.add("--url=" + database.settings().url());
     }
+    command.addAll(more);
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     // The child prints its port as its first line of stdout once it serves.

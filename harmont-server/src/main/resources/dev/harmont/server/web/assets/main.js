@@ -4,6 +4,7 @@
 import { call, whenSessionEnds } from './api.js';
 import { cliAuthorizeView } from './cli-authorize.js';
 import { deleteAccountPanel } from './delete-account.js';
+import { linkView, recoverView, signUpView } from './email-links.js';
 import { el, errorBox, fill } from './dom.js';
 import { keysPanel } from './keys.js';
 import { passkeysPanel } from './passkeys.js';
@@ -57,6 +58,7 @@ async function render(notice) {
   }
   if (turn !== rendering) return;
   if (location.pathname === '/sign-in') history.replaceState(null, '', afterSignIn());
+  if (EMAIL_LINK_PAGES.has(location.pathname)) history.replaceState(null, '', '/');
   fill(
     account,
     el('span', { class: 'who' }, user.email),
@@ -127,4 +129,38 @@ session.onChange(() => {
   else showSignIn({ notice: { text: 'You signed out in another tab.' } });
 });
 
-if (await redeemLink()) render();
+const EMAIL_LINK_PAGES = new Set(['/sign-up', '/recover']);
+
+/**
+ * The sign-up and recovery pages: an emailed link (its token in the fragment, taken out of the
+ * address bar at once) opens Create passkey; without one, the form that asks for a link. True when
+ * this page is shown; a signed-in person without a link goes to the console.
+ */
+function emailLinkPage() {
+  if (!EMAIL_LINK_PAGES.has(location.pathname)) return false;
+  const kind = location.pathname.slice(1);
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (token !== null) {
+    history.replaceState(null, '', location.pathname + location.search); // out of the address bar now
+    rendering++;
+    fill(account);
+    fill(main, linkView(kind, token, () => render()));
+    return true;
+  }
+  if (session.getToken()) return false;
+  rendering++;
+  fill(account);
+  fill(main, kind === 'sign-up' ? signUpView() : recoverView());
+  main.querySelector('input')?.focus();
+  return true;
+}
+
+// A link pasted into a tab already on this page changes only the fragment, which loads nothing:
+// it is read here.
+addEventListener('hashchange', async () => {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (!fragment.has('token') && !fragment.has('code')) return;
+  if ((await redeemLink()) && !emailLinkPage()) render();
+});
+
+if ((await redeemLink()) && !emailLinkPage()) render();

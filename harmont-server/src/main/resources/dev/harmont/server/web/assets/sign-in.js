@@ -5,6 +5,7 @@
 
 import { call } from './api.js';
 import { el, errorSlot, field, run } from './dom.js';
+import { emailLinksPart } from './email-links.js';
 import { ipNotice } from './passkeys.js';
 import * as session from './session.js';
 import * as webauthn from './webauthn.js';
@@ -59,6 +60,7 @@ export function signInView({ notice, error, onSignedIn }) {
     el('h1', {}, 'Sign in'),
     notice ? el('p', { class: `notice ${notice.kind ?? ''}`, role: 'status' }, notice.text) : null,
     passkeyPart(errors, done),
+    emailLinksPart(),
     el(
       'form',
       { class: 'sign-in-key', onsubmit: signIn },

@@ -1,0 +1,154 @@
+package dev.harmont.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmont.server.account.ErrorCode;
+import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.signin.EmailLinks;
+import dev.harmont.server.signin.SignUpPolicy;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Upstream's sign-up and recovery endpoints (passkeySignupBegin, passkeySignupOptions,
+ * passkeySignupFinalize, recoverBegin, recoverOptions, recoverFinalize) and ours that says whether
+ * sign-up is open (getSignUpPolicy): wire in, one {@link EmailLinks} call, wire out. A refused link
+ * or credential is a failed authentication for {@link AuthThrottle}, like a refused bearer token.
+ */
+final class EmailLinkHandlers {
+  private final EmailLinks emailLinks;
+  private final Bodies bodies;
+  private final AuthThrottle throttle;
+  private final ClientAddress clients;
+  private final RequestContexts contexts;
+
+  EmailLinkHandlers(
+      EmailLinks emailLinks,
+      Bodies bodies,
+      AuthThrottle throttle,
+      ClientAddress clients,
+      RequestContexts contexts) {
+    this.emailLinks = emailLinks;
+    this.bodies = bodies;
+    this.throttle = throttle;
+    this.clients = clients;
+    this.contexts = contexts;
+  }
+
+  void getSignUpPolicy(ServerRequest req, ServerResponse res) {
+    SignUpPolicy policy = emailLinks.policy();
+    ObjectNode out = Json.object();
+    out.put("open", policy.open());
+    ArrayNode domains = out.putArray("domains");
+    policy.domains().forEach(domains::add);
+    Responses.json(res, Status.OK_200, out);
+  }
+
+  void passkeySignupBegin(ServerRequest req, ServerResponse res) {
+    ObjectNode body = bodies.optionalObject(req);
+    emailLinks.signUpBegin(
+        Wire.optionalString(body, "email"), Wire.optionalString(body, "name"), clients.of(req));
+    noContent(res);
+  }
+
+  void passkeySignupOptions(ServerRequest req, ServerResponse res) {
+    String client = clients.of(req);
+    ObjectNode body = bodies.optionalObject(req);
+    String token = Wire.optionalString(body, "verification_token");
+    try {
+      Responses.json(res, Status.OK_200, Wire.registrationOptions(emailLinks.signUpOptions(token)));
+    } catch (HarmontException e) {
+      throw refused(client, e);
+    }
+  }
+
+  void passkeySignupFinalize(ServerRequest req, ServerResponse res) {
+    String client = clients.of(req);
+    ObjectNode body = bodies.optionalObject(req);
+    String challengeId = Wire.optionalString(body, "challenge_id");
+    String token = Wire.optionalString(body, "verification_token");
+    String attestation = credential(body, "attestation");
+    try {
+      Responses.json(
+          res,
+          Status.OK_200,
+          Wire.signedIn(
+              emailLinks.signUpFinalize(challengeId, token, attestation, contexts.of(req))));
+    } catch (HarmontException e) {
+      throw refused(client, e);
+    }
+  }
+
+  void recoverBegin(ServerRequest req, ServerResponse res) {
+    ObjectNode body = bodies.optionalObject(req);
+    emailLinks.recoverBegin(Wire.optionalString(body, "email"), clients.of(req));
+    noContent(res);
+  }
+
+  void recoverOptions(ServerRequest req, ServerResponse res) {
+    String client = clients.of(req);
+    ObjectNode body = bodies.optionalObject(req);
+    String token = Wire.optionalString(body, "magic_link_token");
+    try {
+      Responses.json(
+          res, Status.OK_200, Wire.registrationOptions(emailLinks.recoverOptions(token)));
+    } catch (HarmontException e) {
+      throw refused(client, e);
+    }
+  }
+
+  void recoverFinalize(ServerRequest req, ServerResponse res) {
+    String client = clients.of(req);
+    ObjectNode body = bodies.optionalObject(req);
+    String token = Wire.optionalString(body, "magic_link_token");
+    String challengeId = Wire.optionalString(body, "challenge_id");
+    String attestation = credential(body, "attestation");
+    try {
+      Responses.json(
+          res,
+          Status.OK_200,
+          Wire.signedIn(
+              emailLinks.recoverFinalize(token, challengeId, attestation, contexts.of(req))));
+    } catch (HarmontException e) {
+      throw refused(client, e);
+    }
+  }
+
+  private static void noContent(ServerResponse res) {
+    res.status(Status.NO_CONTENT_204);
+    res.send();
+  }
+
+  /**
+   * The browser's credential as JSON text; absent or null is {@code {}}, refused by the verifier.
+   */
+  private static String credential(ObjectNode body, String field) {
+    JsonNode node = body == null ? null : body.get(field);
+    if (node == null || node.isNull()) {
+      return "{}";
+    }
+    if (!node.isObject()) {
+      throw new HarmontException(
+          ErrorCode.FIELD_TYPE_INVALID, "Field `" + field + "` must be an object.");
+    }
+    return new String(Json.bytes(node), StandardCharsets.UTF_8);
+  }
+
+  /** Counts a refused link or credential; past the limit, the answer is 429 instead. */
+  private HarmontException refused(String client, HarmontException e) {
+    return REFUSALS.contains(e.code()) ? throttle.refuse(client, e) : e;
+  }
+
+  // What a guessed link or a forged credential gets; a body error is not a guess.
+  private static final Set<ErrorCode> REFUSALS =
+      EnumSet.of(
+          ErrorCode.PASSKEY_TOKEN_INVALID,
+          ErrorCode.PASSKEY_CHALLENGE_INVALID,
+          ErrorCode.PASSKEY_REGISTRATION_FAILED,
+          ErrorCode.PASSKEY_USER_VERIFICATION_REQUIRED);
+}
