@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
       AdminIssueKeyCommand.class,
       AdminIssueSessionCommand.class,
       AdminSignInLinkCommand.class,
-      AdminBackupCommand.class
+      AdminBackupCommand.class,
+      AdminCreateServiceCommand.class,
+      AdminListServicesCommand.class,
+      AdminRevokeServiceCommand.class
     })
 final class AdminCommand {}

@@ -29,7 +29,8 @@ final class DerivedDefaults {
               whole(AuthCacheSettings.DEFAULT_NOTIFIED_TTL, ChronoUnit.MILLIS),
           "--auth-failure-window-seconds",
               whole(ServerConfig.DEFAULT_AUTH_FAILURE_WINDOW, ChronoUnit.SECONDS),
-          "--sqlite-synchronous", DatabaseSettings.DEFAULT_SQLITE_SYNCHRONOUS.name());
+          "--sqlite-synchronous", DatabaseSettings.DEFAULT_SQLITE_SYNCHRONOUS.name(),
+          "--api", ServerConfig.DEFAULT_API.flagValue());
 
   /** The default of the option named {@code longName}, or null when it has none here. */
   static String forOption(String longName) {

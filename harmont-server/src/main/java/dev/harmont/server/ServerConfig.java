@@ -36,6 +36,9 @@ public final class ServerConfig {
   /** How often security events past their retention are deleted (listing hides them anyway). */
   public static final Duration DEFAULT_EVENT_PRUNE_INTERVAL = Duration.ofHours(1);
 
+  /** Every endpoint; {@code --api verify} serves only verification and introspection. */
+  public static final ApiMode DEFAULT_API = ApiMode.ALL;
+
   // The builder's values, copied at build time and never handed out: the fields are written once
   // (in Builder), and toBuilder() cannot forget one.
   private final Builder values;
@@ -59,6 +62,9 @@ public final class ServerConfig {
     }
     positive("authFailureWindow", values.authFailureWindow);
     positive("eventPruneInterval", values.eventPruneInterval);
+    if (values.api == null) {
+      throw new IllegalArgumentException("api must be given (ALL or VERIFY)");
+    }
     if (values.clock == null) {
       throw new IllegalArgumentException("clock must be given");
     }
@@ -166,6 +172,11 @@ public final class ServerConfig {
     return values.eventPruneInterval;
   }
 
+  /** Which endpoints this node serves; default {@link ApiMode#ALL}. */
+  public ApiMode api() {
+    return values.api;
+  }
+
   /** The account domain's settings: key limits, session lifetime, event retention, auth cache. */
   public AccountSettings account() {
     return account;
@@ -224,6 +235,7 @@ public final class ServerConfig {
     private Duration sessionTtl = AccountSettings.DEFAULT_SESSION_TTL;
     private Duration eventRetention = AccountSettings.DEFAULT_EVENT_RETENTION;
     private AuthCacheSettings authCache = AuthCacheSettings.DEFAULTS;
+    private ApiMode api = DEFAULT_API;
 
     private Builder() {}
 
@@ -363,6 +375,12 @@ public final class ServerConfig {
     /** See {@link AccountSettings#authCache()}; default {@link AuthCacheSettings#DEFAULTS}. */
     public Builder authCache(AuthCacheSettings authCache) {
       this.authCache = authCache;
+      return this;
+    }
+
+    /** See {@link ServerConfig#api()}; default {@link #DEFAULT_API}. */
+    public Builder api(ApiMode api) {
+      this.api = api;
       return this;
     }
 

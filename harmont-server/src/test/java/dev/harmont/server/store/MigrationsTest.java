@@ -83,7 +83,13 @@ class MigrationsTest {
               "1309a447ffb3b70e0cf0362b6baa9d5ce4afe626c9d71ae5f8f865af7826a6fb"),
           Map.entry(
               "sqlite/V8__cli_grant_issued_key.sql",
-              "04a75f51c1e1596f247a49b67b69bfd5e472d3d0e62b5d4ce86676804c17e718"));
+              "04a75f51c1e1596f247a49b67b69bfd5e472d3d0e62b5d4ce86676804c17e718"),
+          Map.entry(
+              "postgresql/V12__service_credentials.sql",
+              "c78be9ef07771929ee9f10d9e2ef933b004c7235dc3ef4af4d10cc046f8da28a"),
+          Map.entry(
+              "sqlite/V12__service_credentials.sql",
+              "abb8e7e5e37b94c0cde47e4a98149e26826532fc6deacc4135589945dbaf8f4b"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -119,6 +125,7 @@ class MigrationsTest {
         // schema is dropped, as if the first migration had never run.
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
+          s.execute("DROP TABLE service_credentials");
           s.execute("DROP TABLE idempotency_records");
           s.execute("DROP TABLE passkey_challenges");
           s.execute("DROP TABLE passkeys");
