@@ -7,6 +7,11 @@ import dev.harmont.server.testing.Api.Response;
 import dev.harmont.server.testing.RawHttp;
 import dev.harmont.server.testing.TestUser;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -179,6 +184,49 @@ class VerifyApiTest extends ServerSuite {
 
     assertThat(ok.status()).isEqualTo(200);
     assertThat(ok.headers().keySet()).noneMatch(h -> h.toLowerCase().startsWith("x-forwarded"));
+  }
+
+  @Test
+  void theAccessLogNamesTheCheckedRequestWithoutItsQuery() {
+    TestUser user = newUser();
+    Logger access = Logger.getLogger(AccessLog.LOGGER);
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            lines.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    access.addHandler(capture);
+    try {
+      api.send(
+          api.request(VERIFY)
+              .header("Authorization", "Bearer " + user.token())
+              .header("X-Forwarded-Method", "POST")
+              .header("X-Forwarded-Host", "ci.example.org")
+              .header("X-Original-URI", "/builds/7?secret=do-not-log")
+              .header("X-Request-Id", "verify-access-log")
+              .GET());
+    } finally {
+      access.removeHandler(capture);
+    }
+
+    assertThat(lines)
+        .filteredOn(l -> l.contains("verify-access-log"))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .contains("for=\"POST ci.example.org/builds/7\"")
+                    .doesNotContain("do-not-log")
+                    .doesNotContain(user.token()));
   }
 
   @Test
