@@ -147,6 +147,21 @@ class IntrospectionApiTest extends ServerSuite {
   }
 
   @Test
+  void refusedServiceCredentialsPastTheFailureLimitAre429() {
+    restartWith(config -> config.authFailureLimit(2));
+    String service = newService();
+    for (int i = 0; i < 2; i++) {
+      assertThat(introspect("Bearer hms_guess" + i, "token=x").status()).isEqualTo(401);
+    }
+
+    Response limited = introspect("Bearer hms_guess", "token=x");
+
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.code()).isEqualTo("rate_limited");
+    assertThat(introspectToken(service, "x").body()).isEqualTo("{\"active\":false}");
+  }
+
+  @Test
   void httpBasicWithTheServiceNameAndSecretWorks() {
     TestUser user = newUser();
     String name = "basic-" + System.nanoTime();
