@@ -16,6 +16,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
@@ -26,7 +29,8 @@ import java.util.stream.Collectors;
  * challenge and sends the browser back to {@link LoopbackReceiver}; the code and the verifier,
  * which never left this process, are traded for a personal API key ({@code POST
  * /api/v0/auth/cli-grants/exchange}). With {@code paste}, the page shows the code and the person
- * types it here instead (no listener; for machines reached over SSH).
+ * types it here instead (no listener; for machines reached over SSH), and Cancel there reaches this
+ * prompt through the server ({@code POST /api/v0/auth/cli-grants/status}).
  *
  * <p>The exchange is one unauthenticated POST made here with the JDK's HTTP client: the SDK's
  * public API stays the seed's operations.
@@ -34,6 +38,9 @@ import java.util.stream.Collectors;
 final class WebLogin {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final int MAX_HOST_NAME = 80;
+
+  /** How often a CLI waiting for a pasted code asks whether the person pressed Cancel. */
+  static final Duration POLL = Duration.ofSeconds(2);
 
   private final CliContext context;
   private final String apiUrl;
@@ -123,20 +130,91 @@ final class WebLogin {
                 + " this CLI, then paste the code it shows:");
     context.err().println(url);
     context.err().flush();
-    String code;
-    if (context.terminal().interactive()) {
-      code = context.terminal().readSecret("Code: ");
-    } else {
-      try {
-        code = context.in().readLine();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the code from stdin", e);
-      }
-    }
+    String code = awaitPastedCode(secrets.verifier());
     if (code == null || code.isBlank()) {
       throw new CliFailure(ExitCodes.AUTHENTICATION, "no code given; nothing was saved");
     }
     return exchange(code.strip(), secrets.verifier());
+  }
+
+  /**
+   * Reads the pasted code while asking the server, every {@link #POLL}, whether the person pressed
+   * Cancel on the page ({@code POST /api/v0/auth/cli-grants/status} with the verifier, which only
+   * this process knows). A Cancel ends the wait with a failure; the prompt, which cannot be
+   * interrupted, is left to the process's exit. A server that cannot be reached just means no news.
+   */
+  private String awaitPastedCode(String verifier) {
+    CompletableFuture<String> pasted = new CompletableFuture<>();
+    Thread reader =
+        Thread.ofPlatform()
+            .daemon()
+            .name("harmont-paste-prompt")
+            .start(
+                () -> {
+                  try {
+                    pasted.complete(readPastedCode());
+                  } catch (Throwable e) {
+                    pasted.completeExceptionally(e);
+                  }
+                });
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+      while (true) {
+        try {
+          return pasted.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          if (cancelledInTheBrowser(http, verifier)) {
+            reader.interrupt();
+            if (context.terminal().interactive()) {
+              context.err().println(); // after the prompt
+            }
+            throw new CliFailure(
+                ExitCodes.AUTHENTICATION,
+                "authorization was cancelled in the browser; nothing was saved");
+          }
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException failure) {
+            throw failure;
+          }
+          throw new IllegalStateException("cannot read the code", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CliFailure(ExitCodes.AUTHENTICATION, "interrupted while waiting for the code");
+        }
+      }
+    }
+  }
+
+  private String readPastedCode() {
+    if (context.terminal().interactive()) {
+      return context.terminal().readSecret("Code: ");
+    }
+    try {
+      return context.in().readLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the code from stdin", e);
+    }
+  }
+
+  /** {@code POST /api/v0/auth/cli-grants/status}: true once the person pressed Cancel. */
+  private boolean cancelledInTheBrowser(HttpClient http, String verifier) {
+    String body = JSON.createObjectNode().put("code_verifier", verifier).toString();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(apiUrl + "/api/v0/auth/cli-grants/status"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          && "denied".equals(JSON.readTree(response.body()).path("status").asText());
+    } catch (IOException e) {
+      return false; // no news: keep waiting for the code
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**

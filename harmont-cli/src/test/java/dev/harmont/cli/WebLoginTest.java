@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -390,6 +391,37 @@ class WebLoginTest {
                 })
             .execute("login", "--web", "--paste");
     return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** What the console page does on Cancel in paste mode: tell the server. */
+  private void cancel(Map<String, String> params) {
+    String body =
+        "{\"code_challenge\":\""
+            + params.get("code_challenge")
+            + "\",\"code_challenge_method\":\"S256\",\"client_name\":\""
+            + params.get("client_name")
+            + "\"}";
+    Api.Response denied = api.post("/api/v0/auth/cli-grants/deny", session, body);
+    assertThat(denied.status()).as(denied.body()).isEqualTo(204);
+  }
+
+  @Test
+  void cancelInTheBrowserEndsThePastePromptWithANonZeroExitAndSavesNothing() {
+    Run login =
+        runPaste(
+            p -> {
+              cancel(p);
+              try {
+                new CountDownLatch(1).await(); // the person never pastes anything
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return null;
+            });
+
+    assertThat(login.exit()).as(login.err()).isEqualTo(ExitCodes.AUTHENTICATION);
+    assertThat(login.err()).contains("authorization was cancelled in the browser");
+    assertThat(credentials()).doesNotExist();
   }
 
   @Test

@@ -137,12 +137,86 @@ class DistributionIT {
       server.destroyForcibly();
       server.waitFor(30, TimeUnit.SECONDS);
     }
-    // The first serve recorded the class cache for the next ones, outside the install folder.
+    // The first serve recorded which classes it used, for the next ones, outside the install
+    // folder.
     if (javaMajor() >= 25) {
-      try (Stream<Path> cached = Files.list(userHome.resolve(".cache/harmont"))) {
-        assertThat(cached.map(p -> p.getFileName().toString()))
-            .anyMatch(name -> name.matches("serve-.*\\.aot"));
+      assertThat(cacheFiles(userHome.resolve(".cache/harmont")))
+          .anyMatch(name -> name.matches("serve-.*\\.aot\\.conf\\.\\d+"));
+    }
+  }
+
+  /**
+   * {@code bin/harmont serve} never shows the JVM's messages about its class cache, as {@code
+   * ./harmont} does not: not while the first serve records which classes it uses (written when it
+   * exits), nor while the second assembles the cache in the background, nor when the third uses it,
+   * nor when other {@code HARMONT_JAVA_OPTS} make it record again. Each start prints only our
+   * lines.
+   */
+  @Test
+  void serveMakesItsClassCacheSilently(@TempDir Path work) throws Exception {
+    assertThat(javaMajor()).as("the bundled runtime makes an AOT cache").isGreaterThanOrEqualTo(25);
+    Path cache = work.resolve("cache");
+    Map<String, String> env = new HashMap<>();
+    env.put("HARMONT_DATA_DIR", work.resolve("data").toString());
+    env.put("HARMONT_CACHE_DIR", cache.toString());
+
+    serveAndStop(work, env); // records, at exit
+    assertThat(cacheFiles(cache)).anyMatch(name -> name.matches("serve-.*\\.aot\\.conf\\.\\d+"));
+    serveAndStop(work, env); // assembles the cache in the background
+    Path aot = awaitFile(cache, "serve-.*\\.aot");
+    serveAndStop(work, env); // uses it
+    assertThat(cacheFiles(cache)).contains(aot.getFileName().toString());
+
+    env.put("HARMONT_JAVA_OPTS", "-XX:+UseCompactObjectHeaders");
+    serveAndStop(work, env); // made for other options: dropped, recorded again
+    assertThat(aot).doesNotExist();
+    assertThat(cacheFiles(cache)).anyMatch(name -> name.matches("serve-.*\\.aot\\.conf\\.\\d+"));
+  }
+
+  /** What the JVM prints about its caches or itself: unified logging tags, AOT/CDS notices. */
+  private static final Pattern JVM_MESSAGE =
+      Pattern.compile(
+          "\\[(warning|error|info|debug) *\\]|\\[(aot|cds)|AOT|CDS|VM warning|Picked up|OpenJDK|HotSpot");
+
+  /** Starts {@code bin/harmont serve}, waits until it serves, stops it, checks what it printed. */
+  private void serveAndStop(Path work, Map<String, String> env) throws Exception {
+    Path log = Files.createTempFile(work, "serve", ".log");
+    Process server =
+        harmont(work, env, "serve", "--port", "0")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      awaitLog(log, server, LISTENING);
+      server.destroy(); // SIGTERM: bin/harmont exec'd the JVM, so this is the server itself
+      assertThat(server.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      server.destroyForcibly();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(Files.readAllLines(log))
+        .as("what `bin/harmont serve` printed (HARMONT_JAVA_OPTS=%s)", env.get("HARMONT_JAVA_OPTS"))
+        .isNotEmpty()
+        .noneMatch(line -> JVM_MESSAGE.matcher(line).find());
+  }
+
+  /** The file in {@code dir} whose name matches, once something has written it. */
+  private static Path awaitFile(Path dir, String name) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (System.nanoTime() < deadline) {
+      for (String found : cacheFiles(dir)) {
+        if (found.matches(name)) {
+          return dir.resolve(found);
+        }
       }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("nothing named " + name + " in " + dir + ": " + cacheFiles(dir));
+  }
+
+  private static List<String> cacheFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 

@@ -280,6 +280,31 @@ class CliAuthorizeBrowserIT {
     assertThat(stdout("keys")).contains(CLIENT);
   }
 
+  /**
+   * Cancel in paste mode reaches the CLI waiting at its prompt (stdin kept open, nothing pasted):
+   * the page tells the server, the CLI learns it from its verifier and exits non-zero.
+   */
+  @Test
+  void cancelInPasteModeEndsTheWaitingCliWithANonZeroExit() throws Exception {
+    browser.open("/");
+    signInWithKey();
+    browser.heading("Profile");
+    Process login = harmont("paste-cancel", "login", "--web", "--paste");
+    browser.driver().get(awaitAddress(dir.resolve("paste-cancel.err")));
+    browser.heading("Authorize the CLI");
+
+    browser.button("Cancel").click();
+    browser.text("Cancelled: the CLI was not authorized and has stopped waiting.");
+    browser.screenshot("cli-authorize-8-paste-cancelled");
+    browser.phone(390, 844);
+    browser.screenshot("cli-authorize-8-paste-cancelled-390px");
+
+    // Its stdin stays open (this test holds the pipe): only the Cancel can end the wait.
+    assertThat(exit(login)).as(stderr("paste-cancel")).isNotZero();
+    assertThat(stderr("paste-cancel")).contains("authorization was cancelled in the browser");
+    assertThat(credentials()).doesNotExist();
+  }
+
   @Test
   void aRequestThatWouldSendTheCodeElsewhereIsRefusedByThePage() {
     browser.open("/");

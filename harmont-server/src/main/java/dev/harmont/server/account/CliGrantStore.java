@@ -16,6 +16,18 @@ public interface CliGrantStore {
    */
   void insert(CliGrant grant, String codeHash, Instant forgetBefore);
 
+  /**
+   * Stores a refusal: a grant spent when it was made ({@code used_at} = {@code created_at}, no key)
+   * under {@code denialHash}, replacing an earlier refusal stored there. Forgets old grants as
+   * {@link #insert} does.
+   *
+   * @throws HarmontException {@link ErrorCode#UNAUTHORIZED} when the user no longer exists
+   */
+  void insertDenied(CliGrant grant, String denialHash, Instant forgetBefore);
+
+  /** Whether a refusal stored under {@code denialHash} is unexpired at {@code now}. */
+  boolean isDenied(String denialHash, Instant now);
+
   /** Builds the key a redeemed grant gives, once the grant's user and client name are known. */
   @FunctionalInterface
   interface KeyFactory {

@@ -55,13 +55,7 @@ public final class CliGrants {
       String codeChallengeMethod,
       String rawClientName,
       String redirectUri) {
-    if (!Pkce.isChallenge(codeChallenge)) {
-      throw new HarmontException(ErrorCode.CLI_GRANT_CODE_CHALLENGE_INVALID);
-    }
-    if (!Pkce.S256.equals(codeChallengeMethod)) {
-      throw new HarmontException(ErrorCode.CLI_GRANT_CODE_CHALLENGE_METHOD_INVALID);
-    }
-    String clientName = clientName(rawClientName);
+    String clientName = request(codeChallenge, codeChallengeMethod, rawClientName);
     if (redirectUri != null && !isLoopbackRedirect(redirectUri)) {
       throw new HarmontException(ErrorCode.CLI_GRANT_REDIRECT_URI_INVALID);
     }
@@ -71,6 +65,45 @@ public final class CliGrants {
         new CliGrant(mint.id(now), who.user().id(), codeChallenge, clientName, now, now.plus(TTL));
     store.insert(grant, Secrets.hash(code), now.minus(FORGET_AFTER));
     return new CreatedCliGrant(code, grant.expiresAt());
+  }
+
+  /**
+   * Records that the caller refused the CLI that holds the verifier of {@code codeChallenge}
+   * (Cancel on the console's page), so that a CLI waiting for a pasted code stops at once instead
+   * of waiting for a code that will never come ({@link #isDenied}). The request is checked as
+   * {@link #create} checks it. Stored as a grant spent when it was made (so it can never be
+   * exchanged), under a hash derived from the challenge instead of a code ({@link #denialHash}),
+   * and forgotten like any other grant.
+   */
+  public void deny(
+      Authenticated who, String codeChallenge, String codeChallengeMethod, String rawClientName) {
+    String clientName = request(codeChallenge, codeChallengeMethod, rawClientName);
+    Instant now = mint.now();
+    CliGrant grant =
+        new CliGrant(mint.id(now), who.user().id(), codeChallenge, clientName, now, now.plus(TTL));
+    store.insertDenied(grant, denialHash(codeChallenge), now.minus(FORGET_AFTER));
+  }
+
+  /**
+   * Whether the person refused, within the last {@link #TTL}, the CLI holding {@code codeVerifier}.
+   * Only that CLI can ask: the verifier never left it. The answer says nothing about codes.
+   *
+   * @throws HarmontException {@link ErrorCode#CLI_GRANT_INVALID} when the verifier is malformed
+   */
+  public boolean isDenied(String codeVerifier) {
+    if (!Pkce.isVerifier(codeVerifier)) {
+      throw new HarmontException(ErrorCode.CLI_GRANT_INVALID);
+    }
+    return store.isDenied(denialHash(Pkce.s256(codeVerifier)), mint.now());
+  }
+
+  /**
+   * Where the refusal of a challenge is stored: in the place of a code hash, a hash no code has (a
+   * code is a random secret; this is the hash of a public text), so that it is found through the
+   * same unique index; a grant spent from the start can never be exchanged anyway.
+   */
+  private static String denialHash(String codeChallenge) {
+    return Secrets.hash("cli-grant-denied:" + codeChallenge);
   }
 
   /**
@@ -141,6 +174,17 @@ public final class CliGrants {
         && uri.getPort() <= 65535
         && uri.getRawUserInfo() == null
         && uri.getRawFragment() == null;
+  }
+
+  /** Checks what a CLI asks for (its challenge, method and name); returns the name to store. */
+  private String request(String codeChallenge, String codeChallengeMethod, String rawClientName) {
+    if (!Pkce.isChallenge(codeChallenge)) {
+      throw new HarmontException(ErrorCode.CLI_GRANT_CODE_CHALLENGE_INVALID);
+    }
+    if (!Pkce.S256.equals(codeChallengeMethod)) {
+      throw new HarmontException(ErrorCode.CLI_GRANT_CODE_CHALLENGE_METHOD_INVALID);
+    }
+    return clientName(rawClientName);
   }
 
   private String clientName(String raw) {

@@ -13,9 +13,10 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * createCliGrant (the console, on behalf of its signed-in user) and exchangeCliGrant (the CLI, with
- * no bearer: the code and its verifier are the credential). A failed exchange counts as a failed
- * authentication for {@link AuthThrottle}, like a refused bearer token, and a blocked client is
- * refused before its code is looked at.
+ * no bearer: the code and its verifier are the credential); denyCliGrant (the console's Cancel) and
+ * getCliGrantStatus (a CLI waiting for a pasted code learns of that Cancel). A failed exchange
+ * counts as a failed authentication for {@link AuthThrottle}, like a refused bearer token, and a
+ * blocked client is refused before its code is looked at.
  */
 final class CliGrantHandlers {
   private final RequestContexts contexts;
@@ -64,6 +65,40 @@ final class CliGrantHandlers {
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.CLI_GRANT_INVALID) {
         // Counted like a refused credential; past the limit, answered 429 instead.
+        throw throttle.refuse(client, e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * denyCliGrant: the console's Cancel, on behalf of its signed-in user, for a CLI waiting for a
+   * pasted code; 204.
+   */
+  void denyCliGrant(ServerRequest req, ServerResponse res, Authenticated who) {
+    ObjectNode body = bodies.optionalObject(req);
+    grants.deny(
+        who,
+        Wire.optionalString(body, "code_challenge"),
+        Wire.optionalString(body, "code_challenge_method"),
+        Wire.optionalString(body, "client_name"));
+    res.status(Status.NO_CONTENT_204).send();
+  }
+
+  /**
+   * getCliGrantStatus: asked by a CLI waiting for a pasted code, with its verifier; {@code
+   * {"status":"pending"}} or {@code {"status":"denied"}}. A malformed verifier counts as a failed
+   * authentication, like a failed exchange.
+   */
+  void getCliGrantStatus(ServerRequest req, ServerResponse res) {
+    String client = clients.of(req);
+    try {
+      ObjectNode body = bodies.optionalObject(req);
+      ObjectNode out = Json.object();
+      out.put("status", grants.isDenied(text(body, "code_verifier")) ? "denied" : "pending");
+      Responses.json(res, Status.OK_200, out);
+    } catch (HarmontException e) {
+      if (e.code() == ErrorCode.CLI_GRANT_INVALID) {
         throw throttle.refuse(client, e);
       }
       throw e;

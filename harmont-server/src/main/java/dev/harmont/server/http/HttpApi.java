@@ -141,6 +141,16 @@ public final class HttpApi {
                 Method.POST,
                 "/api/v0/auth/cli-grants/exchange",
                 posts.scopedByBody(grants::exchangeCliGrant)),
+            // Cancel on the console's page, so that a CLI waiting for a pasted code stops.
+            new Route(
+                Method.POST,
+                "/api/v0/auth/cli-grants/deny",
+                posts.authenticated(grants::denyCliGrant)),
+            // No bearer: the PKCE verifier is the credential.
+            new Route(
+                Method.POST,
+                "/api/v0/auth/cli-grants/status",
+                posts.scopedByBody(grants::getCliGrantStatus)),
             new Route(
                 Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
             // Passkeys: signing in needs no bearer (the assertion is the credential); adding and

@@ -26,6 +26,33 @@ final class JdbcCliGrantStore implements CliGrantStore {
 
   @Override
   public void insert(CliGrant grant, String codeHash, Instant forgetBefore) {
+    insert(grant, codeHash, forgetBefore, null);
+  }
+
+  @Override
+  public void insertDenied(CliGrant grant, String codeHash, Instant forgetBefore) {
+    insert(grant, codeHash, forgetBefore, grant.createdAt());
+  }
+
+  @Override
+  public boolean isDenied(String denialHash, Instant now) {
+    return Jdbc.read(
+        db.reads(),
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT 1 FROM cli_grants WHERE code_hash = ? AND used_at IS NOT NULL"
+                      + " AND expires_at > ?")) {
+            ps.setString(1, denialHash);
+            dialect.setInstant(ps, 2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
+  private void insert(CliGrant grant, String codeHash, Instant forgetBefore, Instant usedAt) {
     db.write(
         c -> {
           try (PreparedStatement ps =
@@ -34,10 +61,19 @@ final class JdbcCliGrantStore implements CliGrantStore {
             dialect.setInstant(ps, 2, forgetBefore);
             ps.executeUpdate();
           }
+          if (usedAt != null) {
+            // A refusal replaces an earlier refusal of the same challenge (the same hash).
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM cli_grants WHERE code_hash = ? AND used_at IS NOT NULL")) {
+              ps.setString(1, codeHash);
+              ps.executeUpdate();
+            }
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO cli_grants (id, code_hash, user_id, code_challenge, client_name,"
-                      + " created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")) {
+                      + " created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             dialect.setUuid(ps, 1, grant.id());
             ps.setString(2, codeHash);
             dialect.setUuid(ps, 3, grant.userId());
@@ -45,6 +81,7 @@ final class JdbcCliGrantStore implements CliGrantStore {
             ps.setString(5, grant.clientName());
             dialect.setInstant(ps, 6, grant.createdAt());
             dialect.setInstant(ps, 7, grant.expiresAt());
+            dialect.setInstant(ps, 8, usedAt);
             ps.executeUpdate();
           } catch (SQLException e) {
             if (SqlErrors.isForeignKeyViolation(e)) {

@@ -47,14 +47,20 @@ class PostgresOutageTest {
   private static final String USER = "/api/v0/user";
   private static final String TOKENS = "/api/v0/user/api-tokens";
 
-  // The server promises about 2 s (its pool's connection timeout); the bound leaves room for a
-  // loaded 2-core CI machine. The client timeout is what "hangs" means here: it must never fire.
-  private static final Duration FAIL_FAST_BOUND = Duration.ofSeconds(5);
-  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
-  // When packets vanish, a request already waiting on the database is freed by the driver's socket
-  // timeout (5 s); the bound leaves the same room as above.
-  private static final Duration PARTITION_BOUND = Duration.ofSeconds(8);
+  // What tells failing fast from hanging is who ends the request: the server answers 503 by itself
+  // (its pool's connection timeout, about 2 s; the driver's socket timeout, 5 s, when packets
+  // vanish), or the client gives up. So the tests assert that every request got the server's own
+  // answer, never that it came within some time (a busy machine only makes answers later; how fast
+  // they are is measured, not tested). The client timeout is what "hangs" means: it must never
+  // fire.
+  // It sits below what a request would wait without those timeouts (HikariCP's default connection
+  // timeout, 30 s; the kernel's TCP retries, minutes), so a lost timeout still fails here.
+  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
+  // A guard against waiting forever for the recovery, not a bound on it.
+  private static final Duration RECOVERY_GUARD = Duration.ofSeconds(120);
+  // How long the partition lasts: longer than the driver's socket timeout, so that requests waiting
+  // on the database when it began are freed by it.
+  private static final Duration PARTITION = Duration.ofSeconds(8);
   private static final int CLIENTS = 4;
   // Paced so the keys created stay well under the per-user limit (100) and the CPU stays free.
   private static final Duration PAUSE = Duration.ofMillis(20);
@@ -158,11 +164,11 @@ class PostgresOutageTest {
     assertThat(readyDuringOutage.problems()).isEmpty();
     assertThat(readyDuringOutage.status()).as(readyDuringOutage.toString()).isEqualTo(503);
     assertThat(readyDuringOutage.code()).isEqualTo("service_unavailable");
-    assertThat(readyDuringOutage.latency()).isLessThan(FAIL_FAST_BOUND);
-    assertDuringOutage(outcomes, cutAt, FAIL_FAST_BOUND);
+    assertThat(readyDuringOutage.failure()).as(readyDuringOutage.toString()).isNull();
+    assertDuringOutage(outcomes, cutAt);
 
     proxy.restore();
-    Outcome served = servesAgainWithin(RECOVERY_BOUND, TOKENS);
+    Outcome served = servesAgainWithin(RECOVERY_GUARD, TOKENS);
 
     assertThat(served.status()).as(served.toString()).isEqualTo(200);
     assertThat(outcome("GET", "/readyz").status()).isEqualTo(200);
@@ -187,10 +193,9 @@ class PostgresOutageTest {
               assertThat(o.problems()).as(o.toString()).isEmpty();
               assertThat(o.status()).as(o.toString()).isEqualTo(503);
               assertThat(o.code()).as(o.toString()).isEqualTo("service_unavailable");
-              assertThat(o.latency()).as(o.toString()).isLessThan(FAIL_FAST_BOUND);
             });
     proxy.restore();
-    assertThat(servesAgainWithin(RECOVERY_BOUND, "/readyz").status()).isEqualTo(200);
+    assertThat(servesAgainWithin(RECOVERY_GUARD, "/readyz").status()).isEqualTo(200);
   }
 
   @Test
@@ -202,22 +207,22 @@ class PostgresOutageTest {
     long partitionedAt = System.nanoTime();
     load.outageBeganAt(partitionedAt);
     // Long enough for requests stuck on the network to time out and for later ones to follow.
-    Thread.sleep(PARTITION_BOUND.toMillis());
+    Thread.sleep(PARTITION.toMillis());
     List<Outcome> outcomes = load.stop();
 
     System.out.println("across and after the partition: " + endingAfter(outcomes, partitionedAt));
-    assertDuringOutage(outcomes, partitionedAt, PARTITION_BOUND);
+    assertDuringOutage(outcomes, partitionedAt);
 
     proxy.restore();
-    assertThat(servesAgainWithin(RECOVERY_BOUND, TOKENS).status()).isEqualTo(200);
+    assertThat(servesAgainWithin(RECOVERY_GUARD, TOKENS).status()).isEqualTo(200);
   }
 
   /**
-   * Nothing failed on the client and every answer conforms and came within {@code bound}; after the
-   * outage began, only 503 {@code service_unavailable}, except what the authentication cache may
-   * still answer during its TTL.
+   * Nothing failed on the client (the server answered every request itself, before the client gave
+   * up) and every answer conforms; after the outage began, only 503 {@code service_unavailable},
+   * except what the authentication cache may still answer during its TTL.
    */
-  private void assertDuringOutage(List<Outcome> outcomes, long beganAt, Duration bound) {
+  private void assertDuringOutage(List<Outcome> outcomes, long beganAt) {
     long cacheGoneAt = beganAt + cacheTtl.toNanos();
     assertThat(endingAfter(outcomes, beganAt))
         .isNotEmpty()
@@ -225,7 +230,6 @@ class PostgresOutageTest {
             o -> {
               assertThat(o.failure()).as(o.toString()).isNull();
               assertThat(o.problems()).as(o.toString()).isEmpty();
-              assertThat(o.latency()).as(o.toString()).isLessThan(bound);
               if (o.status() != 503) {
                 // In flight when the outage began, or answered from memory: never a 500.
                 assertThat(o.startNanos() <= beganAt || o.answerableFromMemory())

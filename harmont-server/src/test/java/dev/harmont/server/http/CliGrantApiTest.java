@@ -478,4 +478,85 @@ class CliGrantApiTest extends ServerSuite {
                     .doesNotContain(pending)
                     .doesNotContain(verifier.value()));
   }
+
+  private static final String DENY = "/api/v0/auth/cli-grants/deny";
+  private static final String STATUS = "/api/v0/auth/cli-grants/status";
+
+  private String status(Verifier verifier) {
+    Response status = api.post(STATUS, null, json("code_verifier", verifier.value()));
+    assertThat(status.status()).as(status.body()).isEqualTo(200);
+    return status.json().get("status").asText();
+  }
+
+  @Test
+  void aCliWaitingForAPastedCodeLearnsOfCancelFromItsVerifierForFiveMinutes() {
+    Verifier waiting = Verifier.fresh();
+    Verifier other = Verifier.fresh();
+    assertThat(status(waiting)).isEqualTo("pending");
+
+    Response denied = api.post(DENY, session, grantBody(waiting.challenge()).toString());
+
+    assertThat(denied.status()).as(denied.body()).isEqualTo(204);
+    assertThat(status(waiting)).isEqualTo("denied");
+    assertThat(status(other)).isEqualTo("pending");
+    assertThat(api.post(DENY, session, grantBody(waiting.challenge()).toString()).status())
+        .as("a second Cancel of the same CLI")
+        .isEqualTo(204);
+    clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+    assertThat(status(waiting)).isEqualTo("denied");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(status(waiting)).isEqualTo("pending");
+  }
+
+  @Test
+  void aRefusalGivesNoKeyAndAnAuthorizedCodeIsNotARefusal() {
+    Verifier authorized = Verifier.fresh();
+    String code = code(authorized);
+    assertThat(status(authorized)).isEqualTo("pending");
+    assertThat(exchange(code, authorized.value()).status()).isEqualTo(201);
+    assertThat(status(authorized)).isEqualTo("pending");
+    assertThat(exchange(code, authorized.value()).status()).isEqualTo(400); // replay: revokes
+    assertThat(status(authorized)).isEqualTo("pending");
+
+    Verifier refused = Verifier.fresh();
+    int keys = api.get(TOKENS, ada.token()).json().get("api_tokens").size();
+    assertThat(api.post(DENY, session, grantBody(refused.challenge()).toString()).status())
+        .isEqualTo(204);
+    assertThat(api.get(TOKENS, ada.token()).json().get("api_tokens").size()).isEqualTo(keys);
+  }
+
+  @Test
+  void denyChecksTheRequestAsCreateDoesAndNeedsABearer() {
+    Verifier verifier = Verifier.fresh();
+    Response anonymous = api.post(DENY, null, grantBody(verifier.challenge()).toString());
+    assertThat(anonymous.status()).isEqualTo(401);
+
+    Response badChallenge = api.post(DENY, session, grantBody("short").toString());
+    assertThat(badChallenge.status()).isEqualTo(422);
+    assertThat(badChallenge.code()).isEqualTo("cli_grant_code_challenge_invalid");
+
+    Response badMethod =
+        api.post(
+            DENY,
+            session,
+            grantBody(verifier.challenge()).put("code_challenge_method", "plain").toString());
+    assertThat(badMethod.status()).isEqualTo(422);
+    assertThat(badMethod.code()).isEqualTo("cli_grant_code_challenge_method_invalid");
+
+    Response noName =
+        api.post(DENY, session, grantBody(verifier.challenge()).put("client_name", " ").toString());
+    assertThat(noName.status()).isEqualTo(422);
+    assertThat(noName.code()).isEqualTo("cli_grant_client_name_invalid");
+    assertThat(status(verifier)).isEqualTo("pending");
+  }
+
+  @Test
+  void aStatusWithoutAWellFormedVerifierIs400() {
+    assertInvalid(api.post(STATUS, null, json("code_verifier", "too-short")));
+    assertInvalid(api.post(STATUS, null, json("code_verifier", 7)));
+    assertInvalid(api.post(STATUS, null, "{}"));
+    Response notJson = api.post(STATUS, null, "{");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.code()).isEqualTo("body_invalid_json");
+  }
 }

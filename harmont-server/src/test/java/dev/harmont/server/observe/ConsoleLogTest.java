@@ -38,7 +38,8 @@ class ConsoleLogTest {
       if (held) {
         writing.countDown();
         try {
-          release.await(30, TimeUnit.SECONDS);
+          // Long enough that a test finishing meanwhile never sees it end by itself.
+          release.await(10, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -147,15 +148,14 @@ class ConsoleLogTest {
     long droppedBefore = ConsoleLog.droppedAccessLines();
     int fit = ConsoleLog.MAX_PENDING_CHARS / lineChars();
     int extra = 500;
-    long start = System.nanoTime();
     for (int i = 1; i <= fit + extra; i++) {
       log.publish(access(i));
     }
-    long elapsed = System.nanoTime() - start;
 
     assertThat(ConsoleLog.droppedAccessLines() - droppedBefore).isEqualTo(extra);
-    // Logging never waited for the stuck console.
-    assertThat(elapsed).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    // Logging never waited for the stuck console: every line was published while its first write
+    // was still stuck (it ends only when released below), however long publishing took.
+    assertThat(console.writes).as("writes finished while the console was stuck").isZero();
 
     console.held = false;
     console.release.countDown();

@@ -2,7 +2,8 @@
 // (RFC 8252 loopback redirect + RFC 7636 PKCE). Authorize creates a one-time code bound to the
 // CLI's challenge and sends the browser back to the CLI's loopback address with the code and the
 // state; Cancel sends it back with error=access_denied. In paste mode (CLI over SSH) the code is
-// shown here instead, to be pasted into the CLI's hidden prompt.
+// shown here instead, to be pasted into the CLI's hidden prompt, and Cancel tells the server,
+// which the waiting CLI asks.
 
 import { call } from './api.js';
 import { el, errorBox, errorSlot, fill, run, secretBox } from './dom.js';
@@ -132,11 +133,30 @@ export function cliAuthorizeView(user) {
     if (!granted) fill(status);
   }
 
-  function deny() {
+  async function deny() {
     if (cli.paste) {
+      // The CLI waits at its prompt and asks the server whether this happened: tell the server.
+      fill(status, 'Cancelling…');
+      const told = await run([authorize, cancel], errors, () =>
+        call('POST', '/api/v0/auth/cli-grants/deny', {
+          body: {
+            code_challenge: cli.challenge,
+            code_challenge_method: cli.method,
+            client_name: cli.clientName,
+          },
+        }),
+      );
+      if (!told) {
+        fill(status);
+        return;
+      }
       fill(
         body,
-        el('p', { role: 'status' }, 'Cancelled: the CLI was not authorized. You can close this tab.'),
+        el(
+          'p',
+          { role: 'status' },
+          'Cancelled: the CLI was not authorized and has stopped waiting. You can close this tab.',
+        ),
       );
     } else {
       fill(body, el('p', { role: 'status' }, 'Cancelled. Returning to the CLI…'));
