@@ -94,6 +94,10 @@ final class Routes implements Handler {
   /** The key of an any-method route's handler. */
   private static final String ANY_METHOD = "*";
 
+  /** What an any-method route allows: every method this server knows, in RFC 9110's order. */
+  private static final String ANY_METHOD_ALLOW =
+      "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH";
+
   Routes(Errors errors, List<Route> routes) {
     this.errors = errors;
     Map<String, Map<String, Handler>> byTemplate = new LinkedHashMap<>();
@@ -112,7 +116,13 @@ final class Routes implements Handler {
           }
           Resource resource =
               new Resource(
-                  template, segments, Map.copyOf(handlers), String.join(", ", handlers.keySet()));
+                  template,
+                  segments,
+                  Map.copyOf(handlers),
+                  // An any-method route is 405 only for a method spelt in another case.
+                  handlers.containsKey(ANY_METHOD)
+                      ? ANY_METHOD_ALLOW
+                      : String.join(", ", handlers.keySet()));
           resources.add(resource);
           if (!template.contains("{") && !template.endsWith("/" + ANY_BELOW)) {
             fixed.put(template, resource);

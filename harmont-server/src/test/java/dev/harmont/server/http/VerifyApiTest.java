@@ -68,6 +68,19 @@ class VerifyApiTest extends ServerSuite {
   }
 
   @Test
+  void aMethodSpeltInAnotherCaseIs405ListingTheMethods() {
+    TestUser user = newUser();
+    RawHttp raw = new RawHttp(server.baseUri(), Duration.ofSeconds(10));
+
+    Response lower =
+        raw.send(
+            RawHttp.Request.of("get", VERIFY).header("Authorization", "Bearer " + user.token()));
+
+    assertThat(lower.status()).isEqualTo(405);
+    assertThat(lower.header("Allow")).startsWith("GET, HEAD, POST").doesNotContain("*");
+  }
+
+  @Test
   void aPathBelowVerifyIsVerifiedToo() {
     TestUser user = newUser();
     RawHttp raw = new RawHttp(server.baseUri(), Duration.ofSeconds(10));
