@@ -78,7 +78,7 @@ final class VerifyHandlers {
       throw e;
     }
     res.header(USER_ID, who.user().id().toString());
-    res.header(USER_EMAIL, who.user().email());
+    res.header(USER_EMAIL, headerSafe(who.user().email()));
     res.header(ORGANIZATION, orEmpty(who.user().personalOrgSlug()));
     res.header(TOKEN_ID, who.token().id().toString());
     res.header(TOKEN_KIND, who.token().kind().dbValue());
@@ -219,6 +219,32 @@ final class VerifyHandlers {
     for (int i = 0; i < value.length() && out.length() < MAX_LOGGED; i++) {
       char c = value.charAt(i);
       out.append(c >= 0x21 && c <= 0x7e || c == ' ' ? c : '?');
+    }
+    return out.toString();
+  }
+
+  /**
+   * {@code value} as a header value: as is when it is visible ASCII (every email but
+   * internationalized ones); else its UTF-8 bytes outside visible ASCII percent-encoded, e.g.
+   * {@code zo%C3%AB@example.org}, so a proxy never sees a raw non-ASCII byte.
+   */
+  static String headerSafe(String value) {
+    boolean ascii = true;
+    for (int i = 0; i < value.length() && ascii; i++) {
+      ascii = value.charAt(i) >= 0x21 && value.charAt(i) <= 0x7e;
+    }
+    if (ascii) {
+      return value;
+    }
+    StringBuilder out = new StringBuilder(value.length() * 3);
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c >= 0x21 && c <= 0x7e) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        out.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
     }
     return out.toString();
   }

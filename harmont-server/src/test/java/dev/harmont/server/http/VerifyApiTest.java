@@ -45,6 +45,19 @@ class VerifyApiTest extends ServerSuite {
   }
 
   @Test
+  void aNonAsciiEmailIsPercentEncodedInItsHeader() {
+    TestUser user = server.newUser("zo\u00eb." + System.nanoTime() + "@example.org", "Zo\u00eb");
+
+    Response ok = api.get(VERIFY, user.token());
+
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.header("X-Harmont-User-Email"))
+        .startsWith("zo%C3%AB.")
+        .endsWith("@example.org")
+        .isEqualTo(user.email().replace("\u00eb", "%C3%AB"));
+  }
+
+  @Test
   void aSessionIsVerifiedAsKindSession() {
     TestUser user = newUser();
     String session = server.issueSessionToken(user);
