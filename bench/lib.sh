@@ -303,3 +303,110 @@ healthz_vs_user_alternated() {
   echo "ratio user/healthz before: $(ratio "$(median before-user)" "$(median before-healthz)")"
   echo "ratio user/healthz after:  $(ratio "$(median after-user)" "$(median after-healthz)")"
 }
+
+# --- In-session measurement (issue 26; the definition of bench/user-vs-nginx.sh): every process
+# in its own session (setsid), wrk's percentiles p50/p99/p99.9/max from a Lua done() callback.
+
+# session_lua : writes the done() callback that prints "RESULT rps p50 p99 p99.9 max errors".
+session_lua() {
+  local script="$WORK/percentiles.lua"
+  cat >"$script" <<'EOF2'
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT %.2f %.3f %.3f %.3f %.3f %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(99.9) / 1000, latency.max / 1000, errors))
+end
+EOF2
+  echo "$script"
+}
+
+# session_measure LUA LABEL URL [wrk args...] : one wrk run in its own session; appends
+# "LABEL rps p50 p99 p99.9 max errors" to $WORK/results and prints it.
+session_measure() {
+  local lua=$1 label=$2 url=$3 out line
+  shift 3
+  mkdir -p "$WORK/raw"
+  out="$WORK/raw/$label.$(date +%s%N)"
+  setsid -w wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$lua" "$@" "$url" >"$out" 2>&1
+  line=$(awk '$1 == "RESULT" {print $2, $3, $4, $5, $6, $7}' "$out")
+  [ -n "$line" ] || { cat "$out" >&2; return 1; }
+  echo "$label $line" | tee -a "$WORK/results"
+}
+
+# session_median LABEL COLUMN : median of a column (2=rps 3=p50 4=p99 5=p99.9 6=max).
+session_median() {
+  awk -v l="$1" -v c="$2" '$1 == l {print $c}' "$WORK/results" | sort -g |
+    awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'
+}
+
+# session_summary LABEL... : the medians of every column, one line per label.
+session_summary() {
+  local l
+  printf '%-14s %10s %8s %8s %9s %8s\n' median rps p50_ms p99_ms p99.9_ms max_ms
+  for l in "$@"; do
+    printf '%-14s %10s %8s %8s %9s %8s\n' "$l" "$(session_median "$l" 2)" "$(session_median "$l" 3)" \
+      "$(session_median "$l" 4)" "$(session_median "$l" 5)" "$(session_median "$l" 6)"
+  done
+}
+
+need_nginx() {
+  command -v nginx >/dev/null 2>&1 && return
+  log "installing nginx-light"
+  apt-get install -y nginx-light >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y nginx-light >/dev/null; }
+}
+
+# start_nginx NAME SERVER_BLOCKS : nginx in its own session (worker_processes auto, access log
+# off), with the given server blocks; waits until $NGINX_WAIT_URL answers. Sets NGINX_PID.
+start_nginx() {
+  local name=$1 servers=$2 dir="$WORK/nginx-$1"
+  mkdir -p "$dir"
+  chmod a+rx "$WORK" "$dir"
+  cat >"$dir/nginx.conf" <<EOF2
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+$servers
+}
+EOF2
+  setsid nginx -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;' 2>>"$dir/error.log" &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "${NGINX_WAIT_URL:?}" && return 0
+    sleep 0.05
+  done
+  log "nginx $name did not start:"
+  cat "$dir/error.log" >&2
+  return 1
+}
+
+# start_session_server NAME ARGS... : ./harmont serve in its own session, on a free port; sets
+# SERVER_PID, SERVER_PORT, SERVER_URL.
+start_session_server() {
+  local name=$1
+  shift
+  SERVER_PORT=$(free_port)
+  SERVER_URL="http://127.0.0.1:$SERVER_PORT"
+  setsid "$ROOT/harmont" serve --port "$SERVER_PORT" "$@" >"$WORK/$name.out" 2>>"$WORK/$name.err" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "$SERVER_URL/healthz" && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "server $name did not start:"
+  tail -n 20 "$WORK/$name.err" >&2
+  return 1
+}

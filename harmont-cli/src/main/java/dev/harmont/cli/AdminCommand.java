@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
       AdminIssueSessionCommand.class,
       AdminSignInLinkCommand.class,
       AdminBackupCommand.class,
-      AdminInviteCommand.class
+      AdminInviteCommand.class,
+      AdminCreateServiceCommand.class,
+      AdminListServicesCommand.class,
+      AdminRevokeServiceCommand.class
     })
 final class AdminCommand {}

@@ -31,7 +31,8 @@ final class DerivedDefaults {
           "--auth-failure-window-seconds",
               whole(ServerConfig.DEFAULT_AUTH_FAILURE_WINDOW, ChronoUnit.SECONDS),
           "--sqlite-synchronous", DatabaseSettings.DEFAULT_SQLITE_SYNCHRONOUS.name(),
-          "--signup", SignUpPolicy.CLOSED.open() ? "open" : "closed");
+          "--signup", SignUpPolicy.CLOSED.open() ? "open" : "closed",
+          "--api", ServerConfig.DEFAULT_API.flagValue());
 
   /** The default of the option named {@code longName}, or null when it has none here. */
   static String forOption(String longName) {

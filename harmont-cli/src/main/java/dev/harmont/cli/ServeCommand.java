@@ -1,5 +1,6 @@
 package dev.harmont.cli;
 
+import dev.harmont.server.ApiMode;
 import dev.harmont.server.HarmontServer;
 import dev.harmont.server.ListenAddress;
 import dev.harmont.server.ServerConfig;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code harmont serve}: runs the API until SIGTERM or Ctrl-C, then drains and exits. Every default
@@ -254,6 +256,29 @@ final class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   long signUpCap;
 
+  @Option(
+      names = "--api",
+      paramLabel = "all|verify",
+      converter = ApiModeConverter.class,
+      description =
+          "Which endpoints to serve: all, or verify (only /api/v0/auth/verify,"
+              + " /api/v0/oauth/introspect and health, for a fleet of verifiers beside the"
+              + " proxies) (env HARMONT_API; default: ${DEFAULT-VALUE}).")
+  ApiMode api;
+
+  /** {@code all}/{@code verify} → {@link ApiMode}; anything else is a usage error. */
+  static final class ApiModeConverter implements ITypeConverter<ApiMode> {
+    @Override
+    public ApiMode convert(String value) {
+      for (ApiMode mode : ApiMode.values()) {
+        if (mode.flagValue().equals(value.strip())) {
+          return mode;
+        }
+      }
+      throw new TypeConversionException("expected all or verify, got '" + value + "'");
+    }
+  }
+
   /** {@code HOST:PORT} → {@link ListenAddress}; a bad value is a usage error that says why. */
   static final class ListenAddressConverter implements ITypeConverter<ListenAddress> {
     @Override
@@ -303,6 +328,7 @@ final class ServeCommand implements Callable<Integer> {
         .smtpCaFile(smtpCaFile)
         .mailFrom(mailFrom)
         .secretKeyFile(secretKey.file)
+        .api(api)
         .build();
   }
 

@@ -235,4 +235,38 @@ class AdminCommandsTest {
     assertThat(result.exit()).isEqualTo(ExitCodes.NETWORK);
     assertThat(result.err()).contains("Cannot reach the database").doesNotContain("hunter2");
   }
+
+  @Test
+  void serviceCredentialsAreCreatedListedAndRevokedByName() {
+    Run created = run("admin", "create-service", "--name", "runner-api");
+
+    assertThat(created.exit()).isEqualTo(ExitCodes.OK);
+    String secret = created.outLines().get(created.outLines().size() - 1);
+    assertThat(secret).matches("hms_[0-9A-Za-z]{49}");
+    assertThat(Secrets.isServiceSecret(secret)).isTrue();
+    assertThat(created.err()).contains("runner-api").doesNotContain(secret);
+    try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+      assertThat(db.serviceCredentials().findActiveByHash(Secrets.hash(secret))).isPresent();
+    }
+
+    Run taken = run("admin", "create-service", "--name", "runner-api");
+    Run listed = run("admin", "list-services");
+    Run revoked = run("admin", "revoke-service", "--name", "runner-api");
+    Run again = run("admin", "revoke-service", "--name", "runner-api");
+    Run listedAfter = run("admin", "list-services");
+
+    assertThat(taken.exit()).isEqualTo(ExitCodes.API_ERROR);
+    assertThat(taken.err()).contains("service_name_taken");
+    assertThat(listed.out())
+        .contains("runner-api")
+        .contains(secret.substring(secret.length() - 4))
+        .doesNotContain(secret);
+    assertThat(revoked.exit()).isEqualTo(ExitCodes.OK);
+    assertThat(again.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(again.err()).contains("service_not_found").contains("already revoked");
+    assertThat(listedAfter.outLines().get(1)).doesNotEndWith("\t-");
+    try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+      assertThat(db.serviceCredentials().findActiveByHash(Secrets.hash(secret))).isEmpty();
+    }
+  }
 }

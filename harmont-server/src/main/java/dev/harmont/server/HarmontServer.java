@@ -7,6 +7,7 @@ import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.Authenticator;
 import dev.harmont.server.account.Idempotency;
 import dev.harmont.server.account.SecurityLog;
+import dev.harmont.server.account.ServiceCredentials;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.mail.LogOnlyTransport;
@@ -146,6 +147,9 @@ public final class HarmontServer implements AutoCloseable {
               passkeys,
               config.signUp(),
               () -> config.publicUrl() != null ? config.publicUrl() : relyingParty.get().origin());
+      ServiceCredentials services =
+          new ServiceCredentials(
+              database.serviceCredentials(), accounts.authenticator(), config.clock());
       HttpApi api =
           new HttpApi(
               accounts,
@@ -155,7 +159,8 @@ public final class HarmontServer implements AutoCloseable {
               docBase::get,
               database::isReady,
               metrics.registry(),
-              authOutcomes);
+              authOutcomes,
+              services);
       Http1Config http1 =
           Http1Config.builder()
               .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))

@@ -39,6 +39,9 @@ public final class ServerConfig {
   /** How often security events past their retention are deleted (listing hides them anyway). */
   public static final Duration DEFAULT_EVENT_PRUNE_INTERVAL = Duration.ofHours(1);
 
+  /** Every endpoint; {@code --api verify} serves only verification and introspection. */
+  public static final ApiMode DEFAULT_API = ApiMode.ALL;
+
   // The builder's values, copied at build time and never handed out: the fields are written once
   // (in Builder), and toBuilder() cannot forget one.
   private final Builder values;
@@ -64,6 +67,9 @@ public final class ServerConfig {
     }
     positive("authFailureWindow", values.authFailureWindow);
     positive("eventPruneInterval", values.eventPruneInterval);
+    if (values.api == null) {
+      throw new IllegalArgumentException("api must be given (ALL or VERIFY)");
+    }
     if (values.clock == null) {
       throw new IllegalArgumentException("clock must be given");
     }
@@ -189,6 +195,11 @@ public final class ServerConfig {
     return values.eventPruneInterval;
   }
 
+  /** Which endpoints this node serves; default {@link ApiMode#ALL}. */
+  public ApiMode api() {
+    return values.api;
+  }
+
   /** The account domain's settings: key limits, session lifetime, event retention, auth cache. */
   public AccountSettings account() {
     return account;
@@ -260,6 +271,7 @@ public final class ServerConfig {
     private Path smtpCaFile;
     private String mailFrom;
     private Path secretKeyFile;
+    private ApiMode api = DEFAULT_API;
 
     private Builder() {}
 
@@ -450,6 +462,12 @@ public final class ServerConfig {
     /** See {@link MailSettings#secretKeyFile()}; default null: beside a SQLite database. */
     public Builder secretKeyFile(Path secretKeyFile) {
       this.secretKeyFile = secretKeyFile;
+      return this;
+    }
+
+    /** See {@link ServerConfig#api()}; default {@link #DEFAULT_API}. */
+    public Builder api(ApiMode api) {
+      this.api = api;
       return this;
     }
 

@@ -30,6 +30,7 @@ class ServerConfigTest {
     assertThat(config.port()).isEqualTo(ServerConfig.DEFAULT_PORT);
     assertThat(config.database()).isEqualTo(DATABASE);
     assertThat(config.publicUrl()).isNull();
+    assertThat(config.api()).isEqualTo(ServerConfig.DEFAULT_API).isEqualTo(ApiMode.ALL);
     assertThat(config.maxBodyBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_BODY_BYTES);
     assertThat(config.maxHeaderBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_HEADER_BYTES);
     assertThat(config.maxJsonDepth()).isEqualTo(ServerConfig.DEFAULT_MAX_JSON_DEPTH);

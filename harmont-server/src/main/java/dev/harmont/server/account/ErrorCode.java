@@ -355,7 +355,33 @@ public enum ErrorCode {
       500,
       "api_error",
       "An unexpected error occurred. It has been logged with the request id.",
-      "Retry later. If it keeps happening, report the request id to the operators.");
+      "Retry later. If it keeps happening, report the request id to the operators."),
+  // Service credentials and token introspection (issue 26).
+  SERVICE_NAME_INVALID(
+      422,
+      "invalid_request",
+      "A service name must be 1 to 64 characters: lowercase letters, digits, `.`, `-` or `_`,"
+          + " starting with a letter or digit.",
+      "Name the service after what it is, such as `runner-api` or `registry.internal`."),
+  SERVICE_NAME_TAKEN(
+      409,
+      "conflict",
+      "A service credential with this name already exists.",
+      "Pick another name, or list the credentials with `harmont admin list-services`. Names stay"
+          + " taken after a credential is revoked, so that logs keep meaning one service."),
+  SERVICE_NOT_FOUND(
+      404,
+      "not_found",
+      "No such service credential.",
+      "List the credentials with `harmont admin list-services` and use a name shown there that is"
+          + " not revoked yet."),
+  INTROSPECTION_TOKEN_MISSING(
+      400,
+      "invalid_request",
+      "Send the token to introspect as the form field `token`"
+          + " (`Content-Type: application/x-www-form-urlencoded`).",
+      "POST /api/v0/oauth/introspect with a form body `token=<the bearer token>` (RFC 7662);"
+          + " `token_type_hint` may be sent and is ignored.");
 
   private final int status;
   private final String type;

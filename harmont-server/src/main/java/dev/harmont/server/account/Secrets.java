@@ -23,6 +23,12 @@ import java.util.zip.CRC32;
 public final class Secrets {
   public static final String PERSONAL_PREFIX = "hm_";
 
+  /**
+   * The prefix of a service credential's secret ({@link ServiceCredentials}): {@code hms_}, then
+   * the same 43 random base62 characters and 6-character checksum as a personal key.
+   */
+  public static final String SERVICE_PREFIX = "hms_";
+
   /** The base62 alphabet of personal keys and their checksum, in digit order. */
   public static final String BASE62 =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -63,6 +69,30 @@ public final class Secrets {
       return PERSONAL_PREFIX + body + checksum(body);
     }
     return code();
+  }
+
+  /** A new service credential secret: {@link #SERVICE_PREFIX}, 43 base62 characters, checksum. */
+  public String mintService() {
+    String body = randomBase62(RANDOM_CHARS);
+    return SERVICE_PREFIX + body + checksum(body);
+  }
+
+  /**
+   * True when {@code secret} is {@link #SERVICE_PREFIX} followed by 49 base62 characters whose last
+   * 6 are the checksum of the first 43: a service credential we could have minted.
+   */
+  public static boolean isServiceSecret(String secret) {
+    int length = SERVICE_PREFIX.length() + RANDOM_CHARS + CHECKSUM_CHARS;
+    if (secret == null || secret.length() != length || !secret.startsWith(SERVICE_PREFIX)) {
+      return false;
+    }
+    for (int i = SERVICE_PREFIX.length(); i < length; i++) {
+      if (!isBase62(secret.charAt(i))) {
+        return false;
+      }
+    }
+    int end = SERVICE_PREFIX.length() + RANDOM_CHARS;
+    return checksum(secret.substring(SERVICE_PREFIX.length(), end)).equals(secret.substring(end));
   }
 
   /**

@@ -4,8 +4,11 @@ import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AccountService;
 import dev.harmont.server.account.AccountSettings;
 import dev.harmont.server.account.Accounts;
+import dev.harmont.server.account.CreatedServiceCredential;
 import dev.harmont.server.account.CreatedToken;
 import dev.harmont.server.account.CreatedUser;
+import dev.harmont.server.account.ServiceCredential;
+import dev.harmont.server.account.ServiceCredentials;
 import dev.harmont.server.account.SignInLinks;
 import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
@@ -18,18 +21,20 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Operator actions run straight against the database, without HTTP: creating users (there is no
- * sign-up endpoint), minting keys and sign-in links. Safe while a server runs on the same data:
- * SQLite serializes the writes, PostgreSQL is shared anyway. The domain's rules and bounds hold
- * here as for every other caller.
+ * sign-up endpoint), minting keys and sign-in links, managing service credentials. Safe while a
+ * server runs on the same data: SQLite serializes the writes, PostgreSQL is shared anyway. The
+ * domain's rules and bounds hold here as for every other caller.
  */
 public final class Admin implements AutoCloseable {
   private final Database database;
   private final AccountService accounts;
   private final SignInLinks links;
   private final Accounts opened;
+  private final ServiceCredentials services;
 
   private Admin(Database database, Clock clock, AccountSettings settings) {
     this.database = database;
@@ -38,6 +43,8 @@ public final class Admin implements AutoCloseable {
     this.accounts = opened.service();
     this.links = opened.signInLinks();
     this.opened = opened;
+    this.services =
+        new ServiceCredentials(database.serviceCredentials(), opened.authenticator(), clock);
   }
 
   /** Opens (and migrates) the database; the domain's default settings apply. */
@@ -100,6 +107,24 @@ public final class Admin implements AutoCloseable {
     return new EmailLinks(
             opened, database, database.emailLinks(), passkeys, SignUpPolicy.CLOSED, () -> publicUrl)
         .invite(email, name, send);
+  }
+
+  /**
+   * A new service credential for token introspection; its {@code hms_…} secret is returned here
+   * only.
+   */
+  public CreatedServiceCredential createService(String name) {
+    return services.create(name);
+  }
+
+  /** Every service credential, revoked ones included, oldest first. */
+  public List<ServiceCredential> listServices() {
+    return services.list();
+  }
+
+  /** Revokes a service credential by name: every node refuses it from now on. */
+  public void revokeService(String name) {
+    services.revoke(name);
   }
 
   @Override

@@ -9,12 +9,18 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Reads request bodies: size limit first (before anything is buffered), then media type, then
- * strict JSON. An empty body counts as no body, which the contract allows on both PATCH and POST.
+ * strict JSON (or, for the OAuth endpoints, an HTML form). An empty body counts as no body, which
+ * the contract allows on both PATCH and POST.
  */
 final class Bodies {
   private final int maxBytes;
@@ -33,6 +39,54 @@ final class Bodies {
     }
     requireJsonMediaType(req);
     return Json.parseObject(reader, body);
+  }
+
+  /**
+   * The body as an HTML form ({@code application/x-www-form-urlencoded}, UTF-8): each name with its
+   * values in the order sent. An empty body is an empty form. A pair that is not valid
+   * percent-encoded UTF-8 is left out (the caller then finds its field missing).
+   *
+   * @throws HarmontException {@link ErrorCode#UNSUPPORTED_MEDIA_TYPE} for a body of another type,
+   *     {@link ErrorCode#PAYLOAD_TOO_LARGE} past the limit
+   */
+  Map<String, List<String>> form(ServerRequest req) {
+    byte[] body = bytes(req);
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (body.length == 0) {
+      return out;
+    }
+    String header = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+    String type = header.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!type.equals("application/x-www-form-urlencoded")) {
+      String got = header.isBlank() ? "no Content-Type" : "Content-Type `" + clip(header) + "`";
+      throw new HarmontException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "Send the request body as `Content-Type: application/x-www-form-urlencoded` (got "
+              + got
+              + ").");
+    }
+    for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = formDecode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = formDecode(eq < 0 ? "" : pair.substring(eq + 1));
+      if (name != null && value != null) {
+        out.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+      }
+    }
+    return out;
+  }
+
+  /** One form name or value: {@code +} is a space, then percent-decoded as UTF-8; null: invalid. */
+  private static String formDecode(String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      if (raw.charAt(i) > 0x7e || raw.charAt(i) < 0x20) {
+        return null; // a form body is ASCII: anything else must be percent-encoded
+      }
+    }
+    return Routes.decode(raw.replace('+', ' '));
   }
 
   /**

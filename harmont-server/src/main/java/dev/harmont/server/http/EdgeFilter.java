@@ -77,9 +77,15 @@ final class EdgeFilter implements Filter {
     int status = res.status().code();
     metrics.record(method, pattern, status, nanos);
     if (AccessLog.enabled()) {
+      // A forward-auth check also names the request it checked (VerifyHandlers).
+      String logged =
+          req.context()
+              .get(VerifyHandlers.ForwardedRequest.class)
+              .map(f -> path + " for=\"" + f.described() + "\"")
+              .orElse(path);
       AccessLog.record(
           new AccessLog.Entry(
-              method, path, metrics.route(pattern), status, nanos / 1000, requestId.value()));
+              method, logged, metrics.route(pattern), status, nanos / 1000, requestId.value()));
     }
   }
 

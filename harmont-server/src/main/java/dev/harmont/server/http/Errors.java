@@ -68,6 +68,14 @@ final class Errors {
 
   /** Writes the envelope for {@code error} on a response that was not sent yet. */
   void send(ServerResponse res, RequestId requestId, HarmontException error) {
+    send(res, requestId, error, false);
+  }
+
+  /**
+   * Writes the envelope for {@code error}; with {@code invalidToken}, a 401 says RFC 6750's {@code
+   * error="invalid_token"} (a credential was presented and refused) as forward-auth answers do.
+   */
+  void send(ServerResponse res, RequestId requestId, HarmontException error, boolean invalidToken) {
     ErrorCode code = error.code();
     if (code == ErrorCode.SERVICE_UNAVAILABLE) {
       log(
@@ -80,9 +88,9 @@ final class Errors {
     if (error.retryAfterSeconds() > 0) {
       res.header(HeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
     }
-    if (code == ErrorCode.UNAUTHORIZED) {
+    if (code == ErrorCode.UNAUTHORIZED && !invalidToken) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\"");
-    } else if (code == ErrorCode.RATE_LIMITED) {
+    } else if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.UNAUTHORIZED) {
       // Only refused credentials are ever throttled (valid ones are always served): RFC 6750's
       // invalid_token tells a client that retrying the same credential cannot help.
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\", error=\"invalid_token\"");

@@ -1,10 +1,12 @@
 package dev.harmont.server.http;
 
+import dev.harmont.server.ApiMode;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.Accounts;
 import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.account.ServiceCredentials;
 import dev.harmont.server.http.Routes.Route;
 import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
@@ -23,6 +25,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -35,6 +38,20 @@ public final class HttpApi {
   /** Our OpenAPI document, a superset of the upstream contract. */
   public static final String OPENAPI_RESOURCE = "/dev/harmont/server/http/openapi.json";
 
+  private static final String VERIFY = "/api/v0/auth/verify";
+
+  /** What {@code --api verify} serves; every other path is 404 {@code route_not_found}. */
+  private static final Set<String> VERIFY_MODE_PATHS =
+      Set.of(
+          VERIFY,
+          VERIFY + "/**",
+          "/api/v0/oauth/introspect",
+          "/healthz",
+          "/readyz",
+          "/api/v0/openapi.json",
+          ErrorDocs.PATH,
+          ErrorDocs.PATH + "/{code}");
+
   private final Errors errors;
   private final HttpRouting.Builder routing;
 
@@ -45,6 +62,7 @@ public final class HttpApi {
    * @param ready whether this node can write to its database, for {@code /readyz}
    * @param meters where requests are counted and timed by route; null: they are not
    * @param authOutcomes told the authentication outcomes decided at the edge
+   * @param services the service credentials, for token introspection
    */
   public HttpApi(
       Accounts accounts,
@@ -54,7 +72,8 @@ public final class HttpApi {
       Supplier<String> docBase,
       BooleanSupplier ready,
       MeterRegistry meters,
-      AuthOutcome.Listener authOutcomes) {
+      AuthOutcome.Listener authOutcomes,
+      ServiceCredentials services) {
     this.errors = new Errors(docBase);
     Bodies bodies =
         new Bodies(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonStringLength());
@@ -79,6 +98,7 @@ public final class HttpApi {
         new PasskeyHandlers(passkeys, bodies, throttle, clients, contexts);
     EmailLinkHandlers emailLinkHandlers =
         new EmailLinkHandlers(emailLinks, bodies, throttle, clients, contexts);
+    VerifyHandlers verify = new VerifyHandlers(bearer, services, bodies, throttle, clients, errors);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -220,7 +240,16 @@ public final class HttpApi {
                 }),
             new Route(Method.GET, ErrorDocs.PATH, docs::index),
             new Route(Method.GET, Console.ASSET_ROUTE, console.asset(Routes::parameter)),
-            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page)));
+            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page),
+            // Forward-auth: a proxy's sub-request keeps the method of what it checks, and may be
+            // configured to append the original path.
+            Route.anyMethod(VERIFY, verify::verifyToken),
+            Route.anyMethod(VERIFY + "/**", verify::verifyToken),
+            // No Idempotency-Key: reading who a token is changes nothing.
+            new Route(Method.POST, "/api/v0/oauth/introspect", verify::introspectToken)));
+    if (config.api() == ApiMode.VERIFY) {
+      routes.removeIf(route -> !VERIFY_MODE_PATHS.contains(route.path()));
+    }
 
     RequestMetrics metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
     if (meters != null) {

@@ -51,10 +51,16 @@ final class Routes implements Handler {
       String template, String[] segments, Map<String, Handler> handlers, String allow) {
     /** True when the decoded segments {@code path} are this resource's. */
     boolean matches(List<String> path) {
-      if (path.size() != segments.length) {
+      int fixedSegments = segments.length;
+      if (fixedSegments > 0 && ANY_BELOW.equals(segments[fixedSegments - 1])) {
+        fixedSegments--; // a trailing `**`: this path or anything below it
+        if (path.size() < fixedSegments) {
+          return false;
+        }
+      } else if (path.size() != fixedSegments) {
         return false;
       }
-      for (int i = 0; i < segments.length; i++) {
+      for (int i = 0; i < fixedSegments; i++) {
         if (segments[i] != null && !segments[i].equals(path.get(i))) {
           return false;
         }
@@ -71,7 +77,26 @@ final class Routes implements Handler {
    * {name}}, whose decoded value the handler reads with {@link #parameter} (Helidon's {@code
    * pathParameters()} stay empty: Helidon does not route).
    */
-  record Route(Method method, String path, Handler handler) {}
+  record Route(Method method, String path, Handler handler) {
+    /**
+     * A route served whatever the (known) method: for a reverse proxy's forward-auth sub-request,
+     * which keeps the method of the request it checks. Its path may end in {@code /**}: then it
+     * serves that path and everything below it, too.
+     */
+    static Route anyMethod(String path, Handler handler) {
+      return new Route(null, path, handler);
+    }
+  }
+
+  /** A last template segment matching any number of segments, none included. */
+  private static final String ANY_BELOW = "**";
+
+  /** The key of an any-method route's handler. */
+  private static final String ANY_METHOD = "*";
+
+  /** What an any-method route allows: every method this server knows, in RFC 9110's order. */
+  private static final String ANY_METHOD_ALLOW =
+      "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH";
 
   Routes(Errors errors, List<Route> routes) {
     this.errors = errors;
@@ -79,7 +104,7 @@ final class Routes implements Handler {
     for (Route route : routes) {
       byTemplate
           .computeIfAbsent(route.path(), t -> new LinkedHashMap<>())
-          .put(route.method().text(), route.handler());
+          .put(route.method() == null ? ANY_METHOD : route.method().text(), route.handler());
     }
     byTemplate.forEach(
         (template, handlers) -> {
@@ -91,9 +116,15 @@ final class Routes implements Handler {
           }
           Resource resource =
               new Resource(
-                  template, segments, Map.copyOf(handlers), String.join(", ", handlers.keySet()));
+                  template,
+                  segments,
+                  Map.copyOf(handlers),
+                  // An any-method route is 405 only for a method spelt in another case.
+                  handlers.containsKey(ANY_METHOD)
+                      ? ANY_METHOD_ALLOW
+                      : String.join(", ", handlers.keySet()));
           resources.add(resource);
-          if (!template.contains("{")) {
+          if (!template.contains("{") && !template.endsWith("/" + ANY_BELOW)) {
             fixed.put(template, resource);
           }
         });
@@ -135,7 +166,7 @@ final class Routes implements Handler {
           if (candidate.matches(path)) {
             resource = candidate;
             for (int i = 0; i < path.size(); i++) {
-              if (candidate.segments()[i] == null) {
+              if (i < candidate.segments().length && candidate.segments()[i] == null) {
                 req.context().register(new Parameter(path.get(i)));
               }
             }
@@ -151,7 +182,13 @@ final class Routes implements Handler {
           "No endpoint at this path. The API reference is served at /api/v0/openapi.json.");
     }
     MATCHED.set(resource.template());
-    Handler handler = MethodCase.sentAsNamed() ? resource.handlers().get(method) : null;
+    Handler handler = null;
+    if (MethodCase.sentAsNamed()) {
+      handler = resource.handlers().get(method);
+      if (handler == null) {
+        handler = resource.handlers().get(ANY_METHOD);
+      }
+    }
     if (handler == null) {
       // Sent here rather than thrown: the edge filter resets headers on exceptions, and Allow
       // must survive.

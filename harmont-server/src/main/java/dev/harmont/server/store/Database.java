@@ -13,6 +13,7 @@ import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.IdempotencyStore;
 import dev.harmont.server.account.PasskeyChallengeStore;
 import dev.harmont.server.account.PasskeyStore;
+import dev.harmont.server.account.ServiceCredentialStore;
 import dev.harmont.server.account.SignInLinkStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
@@ -66,7 +67,7 @@ public final class Database implements AccountStores, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "10";
+  static final String SCHEMA_VERSION = "12";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -440,6 +441,14 @@ public final class Database implements AccountStores, AutoCloseable {
    */
   public EmailLinkStore emailLinks() {
     return new JdbcEmailLinkStore(this, mailOutbox());
+  }
+
+  /**
+   * The service credentials (issue 26). Not one of the {@link AccountStores}: only token
+   * introspection and the operator commands use them.
+   */
+  public ServiceCredentialStore serviceCredentials() {
+    return new JdbcServiceCredentialStore(this);
   }
 
   DataSource reads() {

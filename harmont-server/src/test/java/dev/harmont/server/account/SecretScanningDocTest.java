@@ -51,6 +51,29 @@ class SecretScanningDocTest {
   }
 
   @Test
+  void theServiceCredentialVectorsAndRegexAgreeWithTheServer() {
+    Pattern row = Pattern.compile("^\\| `(hms_[^`]*)` \\| (yes|no)\\b");
+    Map<String, Boolean> services = new LinkedHashMap<>();
+    for (String line : doc.split("\n")) {
+      Matcher m = row.matcher(line);
+      if (m.find()) {
+        services.put(m.group(1), m.group(2).equals("yes"));
+      }
+    }
+    assertThat(services).hasSizeGreaterThanOrEqualTo(4).containsValue(true).containsValue(false);
+    services.forEach(
+        (key, valid) -> assertThat(Secrets.isServiceSecret(key)).as(key).isEqualTo(valid));
+    Pattern regex = Pattern.compile("\\bhms_[0-9A-Za-z]{49}\\b");
+    assertThat(doc).contains(regex.pattern());
+    Secrets secrets = new Secrets(new SecureRandom());
+    for (int i = 0; i < 100; i++) {
+      String secret = secrets.mintService();
+      assertThat(Secrets.isServiceSecret(secret)).as(secret).isTrue();
+      assertThat(regex.matcher("x=" + secret + ";").find()).as(secret).isTrue();
+    }
+  }
+
+  @Test
   void theVectorsAgreeWithTheServersChecksum() {
     vectors.forEach(
         (key, valid) -> assertThat(Secrets.checksumMatches(key)).as(key).isEqualTo(valid));

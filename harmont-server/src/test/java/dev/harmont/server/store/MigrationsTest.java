@@ -95,7 +95,13 @@ class MigrationsTest {
               "babf1e4923cfede6b255ebde6c51be785c23169df0e3680ae3205a0d4ff862d8"),
           Map.entry(
               "sqlite/V10__email_links.sql",
-              "8f3ff8e6fcf2bb472f1daf30f3e1685d696955454d41f155c8ae47868fe579f2"));
+              "8f3ff8e6fcf2bb472f1daf30f3e1685d696955454d41f155c8ae47868fe579f2"),
+          Map.entry(
+              "postgresql/V12__service_credentials.sql",
+              "c78be9ef07771929ee9f10d9e2ef933b004c7235dc3ef4af4d10cc046f8da28a"),
+          Map.entry(
+              "sqlite/V12__service_credentials.sql",
+              "abb8e7e5e37b94c0cde47e4a98149e26826532fc6deacc4135589945dbaf8f4b"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -134,6 +140,7 @@ class MigrationsTest {
           s.execute("DROP TABLE mail_outbox");
           s.execute("DROP TABLE email_links");
           s.execute("DROP TABLE email_requests");
+          s.execute("DROP TABLE service_credentials");
           s.execute("DROP TABLE idempotency_records");
           s.execute("DROP TABLE passkey_challenges");
           s.execute("DROP TABLE passkeys");
