@@ -13,6 +13,7 @@ import dev.harmont.server.observe.AuthMetrics;
 import dev.harmont.server.observe.Metrics;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.signin.RelyingParty;
+import dev.harmont.server.signin.Sso;
 import dev.harmont.server.store.ChangeListener;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.Dialect;
@@ -48,6 +49,7 @@ public final class HarmontServer implements AutoCloseable {
   private final Thread pruner;
   private final Metrics metrics;
   private final RelyingParty relyingParty;
+  private final Sso sso;
 
   private HarmontServer(
       Database database,
@@ -58,7 +60,9 @@ public final class HarmontServer implements AutoCloseable {
       ChangeListener listener,
       Metrics metrics,
       Thread pruner,
-      RelyingParty relyingParty) {
+      RelyingParty relyingParty,
+      Sso sso) {
+    this.sso = sso;
     this.relyingParty = relyingParty;
     this.background = background;
     this.listener = listener;
@@ -121,6 +125,8 @@ public final class HarmontServer implements AutoCloseable {
       // Set once listening: without a public URL the relying party names the port.
       AtomicReference<RelyingParty> relyingParty = new AtomicReference<>();
       Passkeys passkeys = new Passkeys(accounts, database, relyingParty::get);
+      Sso sso = new Sso(accounts, database, config.sso(), docBase::get);
+      sso.discoverInBackground();
       HttpApi api =
           new HttpApi(
               accounts,
@@ -129,7 +135,8 @@ public final class HarmontServer implements AutoCloseable {
               docBase::get,
               database::isReady,
               metrics.registry(),
-              authOutcomes);
+              authOutcomes,
+              sso);
       Http1Config http1 =
           Http1Config.builder()
               .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
@@ -187,7 +194,16 @@ public final class HarmontServer implements AutoCloseable {
       Thread pruner =
           startPruning(accounts.securityLog(), accounts.idempotency(), config.eventPruneInterval());
       return new HarmontServer(
-          database, accounts, web, base, background, listener, metrics, pruner, relyingParty.get());
+          database,
+          accounts,
+          web,
+          base,
+          background,
+          listener,
+          metrics,
+          pruner,
+          relyingParty.get(),
+          sso);
     } catch (RuntimeException e) {
       if (listener != null) {
         listener.close();
@@ -264,6 +280,11 @@ public final class HarmontServer implements AutoCloseable {
   /** Who passkeys are made for: the origin and RP ID the server accepts. */
   public RelyingParty relyingParty() {
     return relyingParty;
+  }
+
+  /** Single sign-on; {@link Sso#redirectUri()} is what to register at the providers. */
+  public Sso sso() {
+    return sso;
   }
 
   public SignInLinks signInLinks() {

@@ -7,7 +7,12 @@ public enum SignInMethod {
   /** A one-time sign-in link made by an operator. */
   SIGN_IN_LINK("sign_in_link"),
   /** A passkey (WebAuthn assertion with user verification). */
-  PASSKEY("passkey");
+  PASSKEY("passkey"),
+  /**
+   * Single sign-on: an OpenID Connect provider (Google included) or GitHub; the event names the
+   * provider.
+   */
+  OIDC("oidc");
 
   private final String wire;
 

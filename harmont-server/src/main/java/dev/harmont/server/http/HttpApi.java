@@ -7,6 +7,7 @@ import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.http.Routes.Route;
 import dev.harmont.server.signin.Passkeys;
+import dev.harmont.server.signin.Sso;
 import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -43,6 +44,8 @@ public final class HttpApi {
    * @param ready whether this node can write to its database, for {@code /readyz}
    * @param meters where requests are counted and timed by route; null: they are not
    * @param authOutcomes told the authentication outcomes decided at the edge
+   * @param sso single sign-on (its endpoints answer {@code sso_provider_not_configured} for a
+   *     provider that is not configured)
    */
   public HttpApi(
       Accounts accounts,
@@ -51,7 +54,8 @@ public final class HttpApi {
       Supplier<String> docBase,
       BooleanSupplier ready,
       MeterRegistry meters,
-      AuthOutcome.Listener authOutcomes) {
+      AuthOutcome.Listener authOutcomes,
+      Sso sso) {
     this.errors = new Errors(docBase);
     Bodies bodies =
         new Bodies(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonStringLength());
@@ -74,6 +78,7 @@ public final class HttpApi {
     IdempotentPosts posts = new IdempotentPosts(accounts.idempotency(), bearer, bodies, errors);
     PasskeyHandlers passkeyHandlers =
         new PasskeyHandlers(passkeys, bodies, throttle, clients, contexts);
+    SsoHandlers ssoHandlers = new SsoHandlers(sso, bodies, throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -156,6 +161,25 @@ public final class HttpApi {
                 "/api/v0/user/passkeys/{id}",
                 bearer.protect(passkeyHandlers::deletePasskey)),
             new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
+            // Single sign-on (issue 24). The browser legs need no bearer: state, cookie and the
+            // provider's code are the credential; the console then redeems a one-time code.
+            new Route(Method.GET, "/api/v0/auth/providers", ssoHandlers::listAuthProviders),
+            new Route(Method.GET, "/api/v0/auth/oidc/start", ssoHandlers::startOidcSignIn),
+            new Route(Method.GET, "/api/v0/auth/oidc/callback", ssoHandlers::finishOidcSignIn),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/oidc/redeem",
+                posts.scopedByBody(ssoHandlers::redeemOidcSignIn)),
+            new Route(
+                Method.POST, "/api/v0/auth/google", posts.scopedByBody(ssoHandlers::authGoogle)),
+            new Route(
+                Method.POST, "/api/v0/auth/github", posts.scopedByBody(ssoHandlers::authGithub)),
+            new Route(
+                Method.GET, "/api/v0/user/identities", bearer.protect(ssoHandlers::listIdentities)),
+            new Route(
+                Method.DELETE,
+                "/api/v0/user/identities/{id}",
+                bearer.protect(ssoHandlers::deleteIdentity)),
             new Route(
                 Method.GET,
                 "/api/v0/openapi.json",

@@ -13,6 +13,7 @@ import dev.harmont.server.account.IdempotencyStore;
 import dev.harmont.server.account.PasskeyChallengeStore;
 import dev.harmont.server.account.PasskeyStore;
 import dev.harmont.server.account.SignInLinkStore;
+import dev.harmont.server.account.SsoStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,7 +61,7 @@ public final class Database implements AccountStores, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
   /** The version of the newest migration in {@code db/migration/*}; bump it with every new one. */
-  static final String SCHEMA_VERSION = "8";
+  static final String SCHEMA_VERSION = "11";
 
   private final Dialect dialect;
   private final HikariDataSource reads;
@@ -344,6 +345,11 @@ public final class Database implements AccountStores, AutoCloseable {
   @Override
   public PasskeyChallengeStore passkeyChallenges() {
     return new JdbcPasskeyChallengeStore(this);
+  }
+
+  @Override
+  public SsoStore sso() {
+    return new JdbcSsoStore(this);
   }
 
   DataSource reads() {

@@ -83,7 +83,13 @@ class MigrationsTest {
               "1309a447ffb3b70e0cf0362b6baa9d5ce4afe626c9d71ae5f8f865af7826a6fb"),
           Map.entry(
               "sqlite/V8__cli_grant_issued_key.sql",
-              "04a75f51c1e1596f247a49b67b69bfd5e472d3d0e62b5d4ce86676804c17e718"));
+              "04a75f51c1e1596f247a49b67b69bfd5e472d3d0e62b5d4ce86676804c17e718"),
+          Map.entry(
+              "postgresql/V11__sso.sql",
+              "febd3db796be3e3c88f2a9ec5ab45358427318a634e9dbda9532da7ba3108d70"),
+          Map.entry(
+              "sqlite/V11__sso.sql",
+              "cddac1cd6cee6c4a13e010c34eef7f619624b9eb95d7a07473c147f33144c5c2"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -119,6 +125,9 @@ class MigrationsTest {
         // schema is dropped, as if the first migration had never run.
         try (Connection c = db.writes().getConnection();
             Statement s = c.createStatement()) {
+          s.execute("DROP TABLE sso_results");
+          s.execute("DROP TABLE sso_states");
+          s.execute("DROP TABLE sso_identities");
           s.execute("DROP TABLE idempotency_records");
           s.execute("DROP TABLE passkey_challenges");
           s.execute("DROP TABLE passkeys");
