@@ -146,13 +146,22 @@ final class OidcProvider implements SsoProvider {
 
   private Discovered current() {
     Discovered now = discovered;
-    Instant t = clock.instant();
-    boolean stale = now == null || now.fetchedAt().plus(REFRESH_AFTER).isBefore(t);
-    if (stale && lastAttempt.plus(RETRY_AFTER).isBefore(t)) {
-      refresh();
-      now = discovered;
+    if (fresh(now)) {
+      return now;
     }
-    return now;
+    // One fetch at a time: a request arriving while the start-up fetch runs waits for it.
+    synchronized (this) {
+      now = discovered;
+      if (!fresh(now) && lastAttempt.plus(RETRY_AFTER).isBefore(clock.instant())) {
+        refresh();
+        now = discovered;
+      }
+      return now;
+    }
+  }
+
+  private boolean fresh(Discovered now) {
+    return now != null && now.fetchedAt().plus(REFRESH_AFTER).isAfter(clock.instant());
   }
 
   private Discovered required() {
