@@ -52,7 +52,9 @@ public final class Console {
           "time.js",
           "user-agent.js",
           "passkeys.js",
-          "webauthn.js");
+          "webauthn.js",
+          "sso.js",
+          "connected-accounts.js");
 
   /**
    * Only our own files; no inline script or style, no eval. With Trusted Types required, the

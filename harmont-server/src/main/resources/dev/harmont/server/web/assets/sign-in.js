@@ -6,6 +6,7 @@
 import { call } from './api.js';
 import { el, errorSlot, field, run } from './dom.js';
 import { ipNotice } from './passkeys.js';
+import { ssoPart } from './sso.js';
 import * as session from './session.js';
 import * as webauthn from './webauthn.js';
 
@@ -58,6 +59,7 @@ export function signInView({ notice, error, onSignedIn }) {
     { class: 'panel sign-in' },
     el('h1', {}, 'Sign in'),
     notice ? el('p', { class: `notice ${notice.kind ?? ''}`, role: 'status' }, notice.text) : null,
+    ssoPart(),
     passkeyPart(errors, done),
     el(
       'form',
