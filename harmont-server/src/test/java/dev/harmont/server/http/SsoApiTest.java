@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.testing.Api.Response;
+import dev.harmont.server.testing.FakeGithub;
 import dev.harmont.server.testing.FakeIssuer;
 import dev.harmont.server.testing.FakeIssuer.Mode;
 import dev.harmont.server.testing.FakeIssuer.Person;
@@ -41,11 +42,13 @@ class SsoApiTest extends ServerSuite {
   private static final String REDEEM = "/api/v0/auth/oidc/redeem";
 
   private FakeIssuer issuer;
+  private FakeGithub github;
 
   @BeforeParameterizedClassInvocation
   void startIssuer() {
     try {
       issuer = new FakeIssuer();
+      github = new FakeGithub();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -54,6 +57,7 @@ class SsoApiTest extends ServerSuite {
   @AfterParameterizedClassInvocation
   void stopIssuer() {
     issuer.close();
+    github.close();
   }
 
   private void withSso(UnaryOperator<ServerConfig.Builder> more) {
@@ -439,5 +443,75 @@ class SsoApiTest extends ServerSuite {
       Response started = api.send(api.request(START + "?return_to=" + enc(target)).GET());
       assertFailed(started, "sso_return_to_invalid");
     }
+  }
+
+  private void withGithub() {
+    restartWith(
+        config ->
+            config
+                .githubClientId(FakeGithub.CLIENT_ID)
+                .githubClientSecret(FakeGithub.CLIENT_SECRET)
+                .githubUrl(github.url())
+                .githubApiUrl(github.url()));
+  }
+
+  private static FakeGithub.Account githubAccount(String email, boolean verified) {
+    return new FakeGithub.Account(
+        Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L),
+        "octo",
+        "Octo Cat",
+        email,
+        verified);
+  }
+
+  @Test
+  void continueWithGithubUsesTheVerifiedPrimaryAddress() {
+    withGithub();
+    FakeGithub.Account octo = githubAccount(freshEmail(), true);
+    Response started = api.send(api.request(START + "?provider=github").GET());
+    String cookie = started.header("Set-Cookie").split(";")[0];
+    Map<String, String> back = github.authorize(URI.create(started.header("Location")), octo);
+
+    Response finished =
+        callback(cookie, "code=" + enc(back.get("code")) + "&state=" + enc(back.get("state")));
+
+    String code = fragment(finished).get("sso");
+    Response session = api.post(REDEEM, null, "{\"code\":\"" + code + "\"}");
+    String token = session.json().get("token").asText();
+    assertThat(api.get("/api/v0/user", token).json().get("email").asText()).isEqualTo(octo.email());
+    JsonNode identity = api.get("/api/v0/user/identities", token).json().get("identities").get(0);
+    assertThat(identity.get("provider").asText()).isEqualTo("GitHub");
+    assertThat(identity.get("issuer").asText()).isEqualTo(github.url());
+  }
+
+  @Test
+  void githubWithAnUnverifiedPrimaryAddressIsRefused() {
+    withGithub();
+    FakeGithub.Account octo = githubAccount(freshEmail(), false);
+    Response started = api.send(api.request(START + "?provider=github").GET());
+    String cookie = started.header("Set-Cookie").split(";")[0];
+    Map<String, String> back = github.authorize(URI.create(started.header("Location")), octo);
+
+    assertFailed(
+        callback(cookie, "code=" + enc(back.get("code")) + "&state=" + enc(back.get("state"))),
+        "sso_email_unverified");
+    assertThat(hasAccount(octo.email())).isFalse();
+  }
+
+  @Test
+  void upstreamsGithubEndpointTradesACodeForATokenAndUser() {
+    withGithub();
+    FakeGithub.Account octo = githubAccount(freshEmail(), true);
+    String body =
+        "{\"code\":\""
+            + github.codeFor(octo)
+            + "\",\"redirect_uri\":\"http://127.0.0.1:5173/auth/github/callback\"}";
+
+    Response signedIn = api.post("/api/v0/auth/github", null, body);
+
+    assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(200);
+    assertThat(signedIn.json().get("user").get("email").asText()).isEqualTo(octo.email());
+    assertThat(api.get("/api/v0/user", signedIn.json().get("token").asText()).status())
+        .isEqualTo(200);
   }
 }

@@ -30,7 +30,9 @@ export function signInView({ notice, error, onSignedIn }) {
     required: true,
   });
   const errors = errorSlot();
-  if (error) errors.show(error);
+  // Why the last attempt failed (a link, a single sign-on): first thing on the page.
+  const failed = errorSlot();
+  if (error) failed.show(error);
   const button = el('button', { type: 'submit' }, 'Sign in');
   const done = () => {
     stopAutofill();
@@ -39,6 +41,7 @@ export function signInView({ notice, error, onSignedIn }) {
 
   async function signIn(event) {
     event.preventDefault();
+    failed.clear();
     let apiKey = key.value.trim();
     key.value = ''; // out of the page at once, whatever happens next
     const signedIn = await run(button, errors, async () => {
@@ -59,6 +62,7 @@ export function signInView({ notice, error, onSignedIn }) {
     { class: 'panel sign-in' },
     el('h1', {}, 'Sign in'),
     notice ? el('p', { class: `notice ${notice.kind ?? ''}`, role: 'status' }, notice.text) : null,
+    failed.node,
     ssoPart(),
     passkeyPart(errors, done),
     el(
