@@ -66,12 +66,14 @@ public final class FakeIssuer implements AutoCloseable {
   private final Set<String> used = ConcurrentHashMap.newKeySet();
   private volatile RSAKey key = newKey();
   private volatile boolean down;
+  private volatile Person signedIn;
 
   public FakeIssuer() throws IOException {
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/.well-known/openid-configuration", this::discovery);
     http.createContext("/jwks", this::jwks);
     http.createContext("/token", this::token);
+    http.createContext("/authorize", this::authorizeInBrowser);
     http.start();
   }
 
@@ -119,6 +121,33 @@ public final class FakeIssuer implements AutoCloseable {
     Map<String, String> out = new HashMap<>(query);
     out.put("code", code);
     return out;
+  }
+
+  /**
+   * Who a browser sent to {@code /authorize} is: the provider then approves at once and redirects
+   * back with a code, as a provider does for a person already signed in there.
+   */
+  public void signInBrowserAs(Person person) {
+    signedIn = person;
+  }
+
+  private void authorizeInBrowser(HttpExchange exchange) throws IOException {
+    Person person = signedIn;
+    if (person == null) {
+      send(exchange, 403, "{}".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    URI request = URI.create(issuer() + exchange.getRequestURI().toString());
+    Map<String, String> back = authorize(request, person, Mode.VALID);
+    String location =
+        back.get("redirect_uri")
+            + "?code="
+            + java.net.URLEncoder.encode(back.get("code"), StandardCharsets.UTF_8)
+            + "&state="
+            + java.net.URLEncoder.encode(back.get("state"), StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Location", location);
+    exchange.sendResponseHeaders(302, -1);
+    exchange.close();
   }
 
   /** A code for an SPA-style sign-in (no PKCE, no nonce), as upstream's frontend gets one. */
