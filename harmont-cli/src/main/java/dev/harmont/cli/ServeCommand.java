@@ -399,8 +399,7 @@ final class ServeCommand implements Callable<Integer> {
               + "/metrics");
     }
     say("database " + database.describe(context.env()));
-    if (server.sso().providers().stream().anyMatch(p -> !p.key().equals("github"))
-        || githubClientId != null) {
+    if (!server.sso().providers().isEmpty()) {
       say(
           "single sign-on: register this redirect URI at the provider: "
               + server.sso().redirectUri());

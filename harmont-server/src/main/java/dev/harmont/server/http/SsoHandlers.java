@@ -65,16 +65,14 @@ final class SsoHandlers {
       Sso.Started started =
           sso.start(
               single(query, "provider"), single(query, "return_to"), cookie(req).orElse(null));
-      if (started.cookie() != null) {
-        res.header(
-            HeaderNames.SET_COOKIE,
-            COOKIE
-                + "="
-                + started.cookie()
-                + "; Path=/api/v0/auth/oidc; HttpOnly; SameSite=Lax; Max-Age="
-                + Sso.STATE_TTL.toSeconds()
-                + (secure() ? "; Secure" : ""));
-      }
+      res.header(
+          HeaderNames.SET_COOKIE,
+          COOKIE
+              + "="
+              + started.cookie()
+              + "; Path=/api/v0/auth/oidc; HttpOnly; SameSite=Lax; Max-Age="
+              + Sso.STATE_TTL.toSeconds()
+              + (secure() ? "; Secure" : ""));
       redirect(res, started.location().toString());
     } catch (HarmontException e) {
       failed(res, e);

@@ -80,7 +80,7 @@ public final class Sso {
   /** A provider as the sign-in page lists it. */
   public record ProviderInfo(String key, String name, boolean available) {}
 
-  /** Where to send the browser, and the cookie to set (null: keep the one it has). */
+  /** Where to send the browser, and the cookie to set again (its lifetime starts anew). */
   public record Started(URI location, String cookie) {}
 
   /** A finished sign-in: the one-time code for the console, and where the console goes next. */
@@ -153,16 +153,15 @@ public final class Sso {
    * returnTo}.
    *
    * @param cookie the browser's {@code harmont_sso} cookie, or null; a new one is made when absent
+   *     (one cookie serves sign-ins started in several tabs)
    * @throws HarmontException {@link ErrorCode#SSO_PROVIDER_NOT_CONFIGURED}, {@link
    *     ErrorCode#SSO_RETURN_TO_INVALID}, {@link ErrorCode#SSO_PROVIDER_UNAVAILABLE}
    */
   public Started start(String providerKey, String returnTo, String cookie) {
     SsoProvider provider = provider(providerKey == null ? "oidc" : providerKey);
     String target = returnTo(returnTo);
-    String newCookie = null;
     if (cookie == null || !Secrets.isPresentable(cookie) || cookie.length() < 43) {
       cookie = base64url(mint.bytes(32));
-      newCookie = cookie;
     }
     String state = base64url(mint.bytes(32));
     URI location =
@@ -173,7 +172,7 @@ public final class Sso {
         Secrets.hash(state),
         new SsoStore.State(Secrets.hash(cookie), provider.key(), target, now.plus(STATE_TTL)),
         now);
-    return new Started(location, newCookie);
+    return new Started(location, cookie);
   }
 
   /** A path of this server, or {@code /} when none is given. */
