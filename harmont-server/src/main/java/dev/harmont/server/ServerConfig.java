@@ -127,7 +127,7 @@ public final class ServerConfig {
     }
   }
 
-  /** The single sign-on providers; {@link SsoSettings#any()} is false when none is configured. */
+  /** The single sign-on providers; each is null when not configured. */
   public SsoSettings sso() {
     return sso;
   }

@@ -62,9 +62,4 @@ public record SsoSettings(Oidc oidc, Oidc google, Github github, boolean signup)
       return "Github[" + url + ", client " + clientId + "]";
     }
   }
-
-  /** True when at least one provider is configured. */
-  public boolean any() {
-    return oidc != null || google != null || github != null;
-  }
 }

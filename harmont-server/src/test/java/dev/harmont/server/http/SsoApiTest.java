@@ -514,4 +514,16 @@ class SsoApiTest extends ServerSuite {
     assertThat(api.get("/api/v0/user", signedIn.json().get("token").asText()).status())
         .isEqualTo(200);
   }
+
+  @Test
+  void failedCallbacksCountOnTheFailedAuthenticationLimit() {
+    withSso(config -> config.authFailureLimit(2));
+    Person ada = person(freshEmail(), true);
+
+    assertFailed(callback(null, "code=x&state=forged-1"), "sso_state_invalid");
+    assertFailed(callback(null, "code=x&state=forged-2"), "sso_state_invalid");
+    assertFailed(finish(start(ada, Mode.VALID)), "rate_limited");
+
+    assertThat(isLinked(ada)).isFalse();
+  }
 }
