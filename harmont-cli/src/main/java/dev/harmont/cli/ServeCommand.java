@@ -7,6 +7,9 @@ import dev.harmont.server.ServerConfig;
 import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.observe.JsonLogFormatter;
 import dev.harmont.server.signin.SignUpPolicy;
+import dev.harmont.server.signin.SsoSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,6 +210,111 @@ final class ServeCommand implements Callable<Integer> {
               + " HARMONT_MAIL_FROM; default: Harmont <no-reply@HOST of --public-url>).")
   String mailFrom;
 
+  @Option(
+      names = "--oidc-issuer",
+      paramLabel = "URL",
+      description =
+          "Single sign-on: the OpenID Connect provider's issuer URL, where"
+              + " /.well-known/openid-configuration is (env HARMONT_OIDC_ISSUER; default: off).")
+  String oidcIssuer;
+
+  @Option(
+      names = "--oidc-client-id",
+      paramLabel = "ID",
+      description =
+          "Single sign-on: this server's client id at the provider (env HARMONT_OIDC_CLIENT_ID).")
+  String oidcClientId;
+
+  @Option(
+      names = "--oidc-client-secret-file",
+      paramLabel = "FILE",
+      description =
+          "Single sign-on: a file holding the client secret (env HARMONT_OIDC_CLIENT_SECRET_FILE,"
+              + " or the secret itself in HARMONT_OIDC_CLIENT_SECRET).")
+  Path oidcClientSecretFile;
+
+  @Option(
+      names = "--oidc-name",
+      paramLabel = "NAME",
+      defaultValue = SsoSettings.DEFAULT_OIDC_NAME,
+      description =
+          "Single sign-on: the button says Continue with NAME (env HARMONT_OIDC_NAME; default:"
+              + " ${DEFAULT-VALUE}).")
+  String oidcName;
+
+  @Option(
+      names = "--oidc-scopes",
+      paramLabel = "SCOPES",
+      defaultValue = SsoSettings.DEFAULT_OIDC_SCOPES,
+      description =
+          "Single sign-on: the scopes asked for, space-separated (env HARMONT_OIDC_SCOPES;"
+              + " default: ${DEFAULT-VALUE}).")
+  String oidcScopes;
+
+  @Option(
+      names = "--oidc-signup",
+      paramLabel = "true|false",
+      arity = "1",
+      defaultValue = "true",
+      description =
+          "Single sign-on: whether a first sign-in whose verified address no account has creates"
+              + " an account (env HARMONT_OIDC_SIGNUP; default: ${DEFAULT-VALUE}).")
+  boolean oidcSignup;
+
+  @Option(
+      names = "--google-client-id",
+      paramLabel = "ID",
+      description = "Continue with Google: the OAuth client id (env HARMONT_GOOGLE_CLIENT_ID).")
+  String googleClientId;
+
+  @Option(
+      names = "--google-client-secret-file",
+      paramLabel = "FILE",
+      description =
+          "Continue with Google: a file holding the client secret (env"
+              + " HARMONT_GOOGLE_CLIENT_SECRET_FILE, or HARMONT_GOOGLE_CLIENT_SECRET).")
+  Path googleClientSecretFile;
+
+  @Option(
+      names = "--google-issuer",
+      paramLabel = "URL",
+      defaultValue = SsoSettings.DEFAULT_GOOGLE_ISSUER,
+      description =
+          "Advanced: Google's issuer (env HARMONT_GOOGLE_ISSUER; default: ${DEFAULT-VALUE}).")
+  String googleIssuer;
+
+  @Option(
+      names = "--github-client-id",
+      paramLabel = "ID",
+      description =
+          "Continue with GitHub: the OAuth app's client id (env HARMONT_GITHUB_CLIENT_ID).")
+  String githubClientId;
+
+  @Option(
+      names = "--github-client-secret-file",
+      paramLabel = "FILE",
+      description =
+          "Continue with GitHub: a file holding the client secret (env"
+              + " HARMONT_GITHUB_CLIENT_SECRET_FILE, or HARMONT_GITHUB_CLIENT_SECRET).")
+  Path githubClientSecretFile;
+
+  @Option(
+      names = "--github-url",
+      paramLabel = "URL",
+      defaultValue = SsoSettings.DEFAULT_GITHUB_URL,
+      description =
+          "Advanced: GitHub's web URL (env HARMONT_GITHUB_URL; default: ${DEFAULT-VALUE}).")
+  String githubUrl;
+
+  @Option(
+      names = "--github-api-url",
+      paramLabel = "URL",
+      defaultValue = SsoSettings.DEFAULT_GITHUB_API_URL,
+      description =
+          "Advanced: GitHub's REST API URL (env HARMONT_GITHUB_API_URL; default:"
+              + " ${DEFAULT-VALUE}).")
+  String githubApiUrl;
+
   /** How log lines are written on stderr. */
   enum LogFormat {
     text,
@@ -295,6 +403,22 @@ final class ServeCommand implements Callable<Integer> {
     return values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
   }
 
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /** A client secret: the file's first line, else the variable; never a flag's value. */
+  private String secret(Path file, String variable) {
+    if (file != null) {
+      try {
+        return Files.readString(file).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read the client secret file " + file + ": " + e);
+      }
+    }
+    return blankToNull(context.env().get(variable));
+  }
+
   /** The server's configuration from the parsed options. */
   ServerConfig config() {
     return ServerConfig.builder()
@@ -329,6 +453,28 @@ final class ServeCommand implements Callable<Integer> {
         .mailFrom(mailFrom)
         .secretKeyFile(secretKey.file)
         .api(api)
+        .oidcIssuer(blankToNull(oidcIssuer))
+        .oidcClientId(blankToNull(oidcClientId))
+        .oidcClientSecret(
+            oidcClientId == null
+                ? null
+                : secret(oidcClientSecretFile, "HARMONT_OIDC_CLIENT_SECRET"))
+        .oidcName(oidcName)
+        .oidcScopes(oidcScopes)
+        .oidcSignup(oidcSignup)
+        .googleClientId(blankToNull(googleClientId))
+        .googleClientSecret(
+            googleClientId == null
+                ? null
+                : secret(googleClientSecretFile, "HARMONT_GOOGLE_CLIENT_SECRET"))
+        .googleIssuer(googleIssuer)
+        .githubClientId(blankToNull(githubClientId))
+        .githubClientSecret(
+            githubClientId == null
+                ? null
+                : secret(githubClientSecretFile, "HARMONT_GITHUB_CLIENT_SECRET"))
+        .githubUrl(githubUrl)
+        .githubApiUrl(githubApiUrl)
         .build();
   }
 
@@ -367,6 +513,11 @@ final class ServeCommand implements Callable<Integer> {
                     : " to " + String.join(", ", signUpPolicy.domains()))
             : "sign-up closed: invite people with `harmont admin invite --email …`");
     say("mail " + server.mailSender().describe());
+    if (!server.sso().providers().isEmpty()) {
+      say(
+          "single sign-on: register this redirect URI at the provider: "
+              + server.sso().redirectUri());
+    }
     if (!server.accounts().hasAnyUser()) {
       say(
           "no users yet. Create the first one (it prints an API key):\n"

@@ -20,6 +20,7 @@ import dev.harmont.server.observe.Metrics;
 import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.signin.RelyingParty;
+import dev.harmont.server.signin.Sso;
 import dev.harmont.server.store.ChangeListener;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.Dialect;
@@ -58,6 +59,7 @@ public final class HarmontServer implements AutoCloseable {
   private final RelyingParty relyingParty;
   private final EmailLinks emailLinks;
   private final MailSender mailSender;
+  private final Sso sso;
 
   private HarmontServer(
       Database database,
@@ -70,7 +72,9 @@ public final class HarmontServer implements AutoCloseable {
       Thread pruner,
       RelyingParty relyingParty,
       EmailLinks emailLinks,
-      MailSender mailSender) {
+      MailSender mailSender,
+      Sso sso) {
+    this.sso = sso;
     this.relyingParty = relyingParty;
     this.emailLinks = emailLinks;
     this.mailSender = mailSender;
@@ -150,6 +154,8 @@ public final class HarmontServer implements AutoCloseable {
       ServiceCredentials services =
           new ServiceCredentials(
               database.serviceCredentials(), accounts.authenticator(), config.clock());
+      Sso sso = new Sso(accounts, database, config.sso(), docBase::get);
+      sso.discoverInBackground();
       HttpApi api =
           new HttpApi(
               accounts,
@@ -160,7 +166,8 @@ public final class HarmontServer implements AutoCloseable {
               database::isReady,
               metrics.registry(),
               authOutcomes,
-              services);
+              services,
+              sso);
       Http1Config http1 =
           Http1Config.builder()
               .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
@@ -228,7 +235,8 @@ public final class HarmontServer implements AutoCloseable {
           pruner,
           relyingParty.get(),
           emailLinks,
-          mailSender);
+          mailSender,
+          sso);
     } catch (RuntimeException e) {
       if (listener != null) {
         listener.close();
@@ -351,6 +359,11 @@ public final class HarmontServer implements AutoCloseable {
   /** Sign-up, recovery and invitations by email. */
   public EmailLinks emailLinks() {
     return emailLinks;
+  }
+
+  /** Single sign-on; {@link Sso#redirectUri()} is what to register at the providers. */
+  public Sso sso() {
+    return sso;
   }
 
   public SignInLinks signInLinks() {

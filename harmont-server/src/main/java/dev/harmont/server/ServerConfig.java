@@ -5,10 +5,13 @@ import dev.harmont.server.account.AuthCacheSettings;
 import dev.harmont.server.mail.MailSettings;
 import dev.harmont.server.mail.SmtpUrl;
 import dev.harmont.server.signin.SignUpPolicy;
+import dev.harmont.server.signin.SsoSettings;
 import dev.harmont.server.store.DatabaseSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +51,7 @@ public final class ServerConfig {
   private final AccountSettings account;
   private final SignUpPolicy signUp;
   private final MailSettings mail;
+  private final SsoSettings sso;
 
   private ServerConfig(Builder builder) {
     this.values = builder.copy();
@@ -73,6 +77,7 @@ public final class ServerConfig {
     if (values.clock == null) {
       throw new IllegalArgumentException("clock must be given");
     }
+    this.sso = ssoSettings(values);
     this.account =
         new AccountSettings(
             values.maxLiveKeysPerUser,
@@ -90,6 +95,62 @@ public final class ServerConfig {
             values.smtpCaFile,
             values.mailFrom == null || values.mailFrom.isBlank() ? null : values.mailFrom.strip(),
             values.secretKeyFile);
+  }
+
+  private static SsoSettings ssoSettings(Builder v) {
+    SsoSettings.Oidc oidc =
+        v.oidcClientId == null
+            ? null
+            : new SsoSettings.Oidc(
+                "oidc",
+                v.oidcName,
+                url("oidcIssuer", v.oidcIssuer),
+                v.oidcClientId,
+                v.oidcClientSecret,
+                Arrays.stream(v.oidcScopes.split("[ ,]+")).filter(x -> !x.isEmpty()).toList());
+    if (oidc == null && v.oidcIssuer != null) {
+      throw new IllegalArgumentException("--oidc-issuer needs --oidc-client-id");
+    }
+    SsoSettings.Oidc google =
+        v.googleClientId == null
+            ? null
+            : new SsoSettings.Oidc(
+                "google",
+                "Google",
+                url("googleIssuer", v.googleIssuer),
+                v.googleClientId,
+                v.googleClientSecret,
+                java.util.List.of("openid", "email", "profile"));
+    SsoSettings.Github github =
+        v.githubClientId == null
+            ? null
+            : new SsoSettings.Github(
+                v.githubClientId,
+                v.githubClientSecret,
+                url("githubUrl", v.githubUrl),
+                url("githubApiUrl", v.githubApiUrl));
+    return new SsoSettings(oidc, google, github, v.oidcSignup);
+  }
+
+  private static URI url(String setting, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(setting + " must be set");
+    }
+    try {
+      URI uri = new URI(value);
+      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException(setting + " must be an http(s) URL, got " + value);
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(setting + " must be an http(s) URL, got " + value);
+    }
+  }
+
+  /** The single sign-on providers; each is null when not configured. */
+  public SsoSettings sso() {
+    return sso;
   }
 
   /** Every setting at its default, but the database, which {@link Builder#build()} requires. */
@@ -272,6 +333,19 @@ public final class ServerConfig {
     private String mailFrom;
     private Path secretKeyFile;
     private ApiMode api = DEFAULT_API;
+    private String oidcIssuer;
+    private String oidcClientId;
+    private String oidcClientSecret;
+    private String oidcName = SsoSettings.DEFAULT_OIDC_NAME;
+    private String oidcScopes = SsoSettings.DEFAULT_OIDC_SCOPES;
+    private boolean oidcSignup = true;
+    private String googleClientId;
+    private String googleClientSecret;
+    private String googleIssuer = SsoSettings.DEFAULT_GOOGLE_ISSUER;
+    private String githubClientId;
+    private String githubClientSecret;
+    private String githubUrl = SsoSettings.DEFAULT_GITHUB_URL;
+    private String githubApiUrl = SsoSettings.DEFAULT_GITHUB_API_URL;
 
     private Builder() {}
 
@@ -468,6 +542,84 @@ public final class ServerConfig {
     /** See {@link ServerConfig#api()}; default {@link #DEFAULT_API}. */
     public Builder api(ApiMode api) {
       this.api = api;
+      return this;
+    }
+
+    /** The generic OpenID Connect provider's issuer URL; default none (off). */
+    public Builder oidcIssuer(String value) {
+      this.oidcIssuer = value;
+      return this;
+    }
+
+    /** The generic provider's client id; set, it turns the provider on. Default none. */
+    public Builder oidcClientId(String value) {
+      this.oidcClientId = value;
+      return this;
+    }
+
+    /** The generic provider's client secret; required with its client id. */
+    public Builder oidcClientSecret(String value) {
+      this.oidcClientSecret = value;
+      return this;
+    }
+
+    /** The button's text after "Continue with"; default {@link SsoSettings#DEFAULT_OIDC_NAME}. */
+    public Builder oidcName(String value) {
+      this.oidcName = value;
+      return this;
+    }
+
+    /** Scopes asked for, space-separated; default {@link SsoSettings#DEFAULT_OIDC_SCOPES}. */
+    public Builder oidcScopes(String value) {
+      this.oidcScopes = value;
+      return this;
+    }
+
+    /** Whether a first single sign-on creates an account; default true. */
+    public Builder oidcSignup(boolean value) {
+      this.oidcSignup = value;
+      return this;
+    }
+
+    /** Google's OAuth client id; set, it turns Google on. Default none. */
+    public Builder googleClientId(String value) {
+      this.googleClientId = value;
+      return this;
+    }
+
+    /** Google's client secret; required with its client id. */
+    public Builder googleClientSecret(String value) {
+      this.googleClientSecret = value;
+      return this;
+    }
+
+    /** Google's issuer; default {@link SsoSettings#DEFAULT_GOOGLE_ISSUER} (tests change it). */
+    public Builder googleIssuer(String value) {
+      this.googleIssuer = value;
+      return this;
+    }
+
+    /** GitHub's OAuth app client id; set, it turns GitHub on. Default none. */
+    public Builder githubClientId(String value) {
+      this.githubClientId = value;
+      return this;
+    }
+
+    /** GitHub's client secret; required with its client id. */
+    public Builder githubClientSecret(String value) {
+      this.githubClientSecret = value;
+      return this;
+    }
+
+    /** GitHub's web URL; default {@link SsoSettings#DEFAULT_GITHUB_URL}. */
+    public Builder githubUrl(String value) {
+      this.githubUrl = value;
+      return this;
+    }
+
+    /** GitHub's REST API URL; default {@link SsoSettings#DEFAULT_GITHUB_API_URL}. */
+    public Builder githubApiUrl(String value) {
+      this.githubApiUrl = value;
       return this;
     }
 

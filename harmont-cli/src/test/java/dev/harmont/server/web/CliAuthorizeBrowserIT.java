@@ -2,6 +2,8 @@ package dev.harmont.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.harmont.server.testing.Backend;
+import dev.harmont.server.testing.FakeIssuer;
 import dev.harmont.server.testing.TestServer;
 import dev.harmont.server.testing.TestUser;
 import java.io.IOException;
@@ -180,6 +182,38 @@ class CliAuthorizeBrowserIT {
     Process keys = harmont("keys", "keys", "list");
     assertThat(exit(keys)).isZero();
     assertThat(stdout("keys")).contains(CLIENT);
+  }
+
+  @Test
+  void loginWebIsCompletedThroughSingleSignOn() throws Exception {
+    try (FakeIssuer issuer = new FakeIssuer();
+        TestServer sso =
+            TestServer.start(
+                Backend.SQLITE,
+                config ->
+                    config
+                        .oidcIssuer(issuer.issuer())
+                        .oidcClientId(FakeIssuer.CLIENT_ID)
+                        .oidcClientSecret(FakeIssuer.CLIENT_SECRET))) {
+      String email = "sso-" + java.util.UUID.randomUUID() + "@example.org";
+      issuer.signInBrowserAs(new FakeIssuer.Person("sub-cli", email, true, "Cli Person"));
+      browser.close();
+      browser = new Browser(sso.baseUri(), new Dimension(1100, 900));
+
+      Process login = harmontAt(sso.baseUri().toString(), "login", "login", "--web");
+      String address = awaitAddress(dir.resolve("opened"));
+      browser.driver().get(address);
+      browser.heading("Sign in");
+      browser.driver().findElement(By.linkText("Continue with Company SSO")).click();
+      browser.heading("Authorize the CLI");
+      assertThat(browser.driver().getCurrentUrl()).isEqualTo(address);
+      browser.screenshot("cli-authorize-8-after-single-sign-on");
+      browser.button("Authorize").click();
+      browser.heading("harmont CLI signed in");
+
+      assertThat(exit(login)).as(stderr("login")).isZero();
+      assertThat(stderr("login")).contains("Logged in as " + email);
+    }
   }
 
   @Test

@@ -270,11 +270,27 @@ public final class AccountService {
    */
   private CreatedToken startSession(
       UUID userId, Duration ttl, SignInMethod method, RequestContext context) {
+    return startSession(userId, ttl, method, null, context);
+  }
+
+  /**
+   * A session of the configured lifetime for a user who signed in through a single sign-on
+   * provider, recorded as {@code session.created} with {@code method} and the provider's name.
+   *
+   * @throws HarmontException {@link ErrorCode#UNAUTHORIZED} when the account was deleted meanwhile
+   */
+  public CreatedToken startSession(
+      UUID userId, SignInMethod method, String provider, RequestContext context) {
+    return startSession(userId, settings.sessionTtl(), method, provider, context);
+  }
+
+  private CreatedToken startSession(
+      UUID userId, Duration ttl, SignInMethod method, String provider, RequestContext context) {
     if (!AccountSettings.isSessionTtl(ttl)) {
       throw new HarmontException(ErrorCode.SESSION_TTL_INVALID);
     }
     Instant now = mint.now();
-    return store(userId, TokenKind.SESSION, null, now, now.plus(ttl), method, context);
+    return store(userId, TokenKind.SESSION, null, now, now.plus(ttl), method, provider, context);
   }
 
   // ---- Operator actions (the admin commands); no bearer token involved. ----
@@ -294,8 +310,27 @@ public final class AccountService {
             now,
             null,
             null,
+            null,
             RequestContext.OPERATOR);
     return new CreatedUser(user, key);
+  }
+
+  /**
+   * Creates a user with a personal organization and no key: someone a trusted identity provider
+   * vouched for, who signs in through it.
+   *
+   * @throws HarmontException {@link ErrorCode#EMAIL_TAKEN} when the address is in use
+   */
+  public User createSignedInUser(String rawEmail, String rawName) {
+    String email = Validation.email(rawEmail);
+    String name = Validation.displayName(rawName);
+    Instant now = mint.now();
+    return users.create(mint.id(now), mint.id(now), email, name, Validation.slugBase(email), now);
+  }
+
+  /** The user with this id, if the account still exists. */
+  public Optional<User> userById(UUID id) {
+    return users.findById(id);
   }
 
   /** Mints another personal key for an existing user, under the same rules as create. */
@@ -337,7 +372,14 @@ public final class AccountService {
         Validation.description(rawDescription, settings.maxDescriptionLength()).orElse(null);
     Instant now = mint.now();
     return store(
-        userId, TokenKind.PERSONAL, description, now, Mint.expiry(expiresAt, now), null, context);
+        userId,
+        TokenKind.PERSONAL,
+        description,
+        now,
+        Mint.expiry(expiresAt, now),
+        null,
+        null,
+        context);
   }
 
   /**
@@ -351,11 +393,13 @@ public final class AccountService {
       Instant now,
       Instant expiresAt,
       SignInMethod method,
+      String provider,
       RequestContext context) {
     String secret = mint.secret(kind);
     ApiToken token = mint.token(secret, userId, kind, description, now, expiresAt);
     int max = kind == TokenKind.PERSONAL ? settings.maxLiveKeysPerUser() : Integer.MAX_VALUE;
-    SecurityEvent event = mint.createdEvent(token, context).withMethod(method);
+    SecurityEvent event =
+        mint.createdEvent(token, context).withMethod(method).withProvider(provider);
     if (!tokens.insert(token, Secrets.hash(secret), max, event)) {
       throw Mint.keyLimitReached(max);
     }

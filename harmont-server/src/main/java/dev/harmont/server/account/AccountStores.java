@@ -20,4 +20,6 @@ public interface AccountStores {
   PasskeyStore passkeys();
 
   PasskeyChallengeStore passkeyChallenges();
+
+  SsoStore sso();
 }

@@ -381,7 +381,92 @@ public enum ErrorCode {
       "Send the token to introspect as the form field `token`"
           + " (`Content-Type: application/x-www-form-urlencoded`).",
       "POST /api/v0/oauth/introspect with a form body `token=<the bearer token>` (RFC 7662);"
-          + " `token_type_hint` may be sent and is ignored.");
+          + " `token_type_hint` may be sent and is ignored."),
+  // Single sign-on (issue 24): OpenID Connect, Google and GitHub.
+  SSO_STATE_INVALID(
+      400,
+      "invalid_request",
+      "This sign-in attempt is invalid, already finished or expired. Start again.",
+      "Press Continue with … again in the same browser and finish within 10 minutes. A sign-in"
+          + " works once, in the browser that started it (its `harmont_sso` cookie); a missing,"
+          + " reused, expired or altered `state` all answer this way on purpose."),
+  SSO_ACCESS_DENIED(
+      400,
+      "invalid_request",
+      "The sign-in was cancelled or refused at the identity provider.",
+      "Start again and approve the sign-in at the provider. If you did not cancel, your account"
+          + " at the provider may be disabled or not allowed to use this application: ask its"
+          + " administrator."),
+  SSO_TOKEN_INVALID(
+      400,
+      "invalid_request",
+      "The identity provider's answer could not be verified. Start the sign-in again.",
+      "Start again. The authorization code may have been used already or expired, or the ID"
+          + " token failed a check (signature, issuer, audience, expiry, nonce). If it keeps"
+          + " happening, the operator should check the provider's client settings and the"
+          + " server's clock."),
+  SSO_EMAIL_UNVERIFIED(
+      403,
+      "forbidden",
+      "Your identity provider does not say that your email address is verified, so it cannot be"
+          + " used to sign in here.",
+      "Verify your address at the identity provider (or ask its administrator to), then sign in"
+          + " again. An unverified address is never linked to an account nor given to a new"
+          + " one."),
+  SSO_SIGNUP_DISABLED(
+      403,
+      "forbidden",
+      "No account here has your address, and this server does not create accounts through"
+          + " single sign-on.",
+      "Ask an operator to create your account (`harmont admin create-user --email …`) with the"
+          + " address your identity provider gives, then sign in again (`--oidc-signup false`)."),
+  SSO_PROVIDER_UNAVAILABLE(
+      502,
+      "api_error",
+      "The identity provider could not be reached. Try again shortly.",
+      "Retry later. The operator should check that the server reaches the provider's issuer URL"
+          + " (its `/.well-known/openid-configuration`) and token endpoint."),
+  SSO_PROVIDER_NOT_CONFIGURED(
+      404,
+      "not_found",
+      "This sign-in provider is not configured on this server.",
+      "Use one of the providers GET /api/v0/auth/providers lists; the operator configures them"
+          + " with --oidc-issuer, --google-client-id and --github-client-id."),
+  SSO_RETURN_TO_INVALID(
+      422,
+      "invalid_request",
+      "Query parameter `return_to` must be a path on this server, starting with a single `/`.",
+      "Send a path such as `/` or `/cli/authorize?…`, or leave it out to land on the console's"
+          + " first page. Other hosts are refused, so that a link cannot send you elsewhere."),
+  SSO_CODE_INVALID(
+      400,
+      "invalid_request",
+      "This sign-in code is invalid, already used or expired.",
+      "The code in the console's address works once, within a minute of the sign-in. Sign in"
+          + " again. Unknown, used and expired codes all answer this way on purpose."),
+  SSO_IDENTITY_NOT_FOUND(
+      404,
+      "not_found",
+      "No such connected account.",
+      "List your connected accounts (GET /api/v0/user/identities) and use one of the ids shown."),
+  SSO_IDENTITY_TAKEN(
+      409,
+      "conflict",
+      "This identity is already connected to an account.",
+      "Sign in with it to reach the account it is connected to, or disconnect it there first."),
+  SSO_IDENTITY_LAST_METHOD(
+      409,
+      "conflict",
+      "This is your last way to sign in, so it cannot be disconnected.",
+      "Add another way first: a passkey, a personal API key, or another connected account. Then"
+          + " disconnect this one."),
+  OAUTH_PROVIDER_ERROR(
+      502,
+      "oauth_provider_error",
+      "Could not complete sign-in with the provider. The authorization code may be invalid or"
+          + " expired. Start the sign-in flow again.",
+      "Start the sign-in again from the console. The provider refused the code (used, expired,"
+          + " or for another redirect URI) or could not be reached.");
 
   private final int status;
   private final String type;

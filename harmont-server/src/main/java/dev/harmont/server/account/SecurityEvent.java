@@ -10,6 +10,8 @@ import java.util.UUID;
  * @param apiTokenId the personal API key the event is about ({@code api_token.*}), else null
  * @param method how a session was started ({@code session.created}), else null
  * @param passkeyId the passkey the event is about ({@code passkey.*}), else null
+ * @param provider the single sign-on provider's name ({@code identity.*}, and {@code
+ *     session.created} by {@link SignInMethod#OIDC}), else null
  */
 public record SecurityEvent(
     UUID id,
@@ -21,7 +23,24 @@ public record SecurityEvent(
     String requestId,
     UUID apiTokenId,
     SignInMethod method,
-    UUID passkeyId) {
+    UUID passkeyId,
+    String provider) {
+
+  /** An event without a provider. */
+  public SecurityEvent(
+      UUID id,
+      UUID userId,
+      SecurityEventType type,
+      Instant createdAt,
+      String ip,
+      String userAgent,
+      String requestId,
+      UUID apiTokenId,
+      SignInMethod method,
+      UUID passkeyId) {
+    this(
+        id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, method, passkeyId, null);
+  }
 
   /** An event about an account or a key, without a sign-in method or a passkey. */
   public SecurityEvent(
@@ -33,7 +52,7 @@ public record SecurityEvent(
       String userAgent,
       String requestId,
       UUID apiTokenId) {
-    this(id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, null, null);
+    this(id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, null, null, null);
   }
 
   static SecurityEvent of(
@@ -50,12 +69,38 @@ public record SecurityEvent(
   /** The same event, saying how the session it records was started. */
   public SecurityEvent withMethod(SignInMethod value) {
     return new SecurityEvent(
-        id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, value, passkeyId);
+        id,
+        userId,
+        type,
+        createdAt,
+        ip,
+        userAgent,
+        requestId,
+        apiTokenId,
+        value,
+        passkeyId,
+        provider);
   }
 
   /** The same event, naming the passkey it is about. */
   public SecurityEvent withPasskey(UUID value) {
     return new SecurityEvent(
-        id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, method, value);
+        id, userId, type, createdAt, ip, userAgent, requestId, apiTokenId, method, value, provider);
+  }
+
+  /** The same event, naming the single sign-on provider it is about. */
+  public SecurityEvent withProvider(String value) {
+    return new SecurityEvent(
+        id,
+        userId,
+        type,
+        createdAt,
+        ip,
+        userAgent,
+        requestId,
+        apiTokenId,
+        method,
+        passkeyId,
+        value);
   }
 }

@@ -12,7 +12,11 @@ public enum SecurityEventType {
   PASSKEY_RENAMED("passkey.renamed"),
   PASSKEY_REMOVED("passkey.removed"),
   /** A passkey's signature counter went backwards: a cloned authenticator, refused. */
-  PASSKEY_COUNTER_REGRESSED("passkey.counter_regressed");
+  PASSKEY_COUNTER_REGRESSED("passkey.counter_regressed"),
+  /** A single sign-on identity was linked to the account (its first sign-in there). */
+  IDENTITY_LINKED("identity.linked"),
+  /** A single sign-on identity was disconnected from the account. */
+  IDENTITY_UNLINKED("identity.unlinked");
 
   private final String wire;
 

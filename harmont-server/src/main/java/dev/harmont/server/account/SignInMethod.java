@@ -11,7 +11,12 @@ public enum SignInMethod {
   /** A passkey created from an emailed sign-up link: the account's first session. */
   SIGN_UP("sign_up"),
   /** A passkey added through an emailed recovery or invitation link. */
-  RECOVERY("recovery");
+  RECOVERY("recovery"),
+  /**
+   * Single sign-on: an OpenID Connect provider (Google included) or GitHub; the event names the
+   * provider.
+   */
+  OIDC("oidc");
 
   private final String wire;
 

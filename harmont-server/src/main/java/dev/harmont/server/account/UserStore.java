@@ -20,6 +20,8 @@ public interface UserStore {
 
   Optional<User> findByEmail(String email);
 
+  Optional<User> findById(UUID id);
+
   /**
    * Sets the display name and stores {@code event} in the same transaction; empty (and no event)
    * when the user no longer exists.

@@ -10,6 +10,7 @@ import dev.harmont.server.account.ServiceCredentials;
 import dev.harmont.server.http.Routes.Route;
 import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
+import dev.harmont.server.signin.Sso;
 import dev.harmont.server.web.Console;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -63,6 +64,8 @@ public final class HttpApi {
    * @param meters where requests are counted and timed by route; null: they are not
    * @param authOutcomes told the authentication outcomes decided at the edge
    * @param services the service credentials, for token introspection
+   * @param sso single sign-on (its endpoints answer {@code sso_provider_not_configured} for a
+   *     provider that is not configured)
    */
   public HttpApi(
       Accounts accounts,
@@ -73,7 +76,8 @@ public final class HttpApi {
       BooleanSupplier ready,
       MeterRegistry meters,
       AuthOutcome.Listener authOutcomes,
-      ServiceCredentials services) {
+      ServiceCredentials services,
+      Sso sso) {
     this.errors = new Errors(docBase);
     Bodies bodies =
         new Bodies(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonStringLength());
@@ -99,6 +103,7 @@ public final class HttpApi {
     EmailLinkHandlers emailLinkHandlers =
         new EmailLinkHandlers(emailLinks, bodies, throttle, clients, contexts);
     VerifyHandlers verify = new VerifyHandlers(bearer, services, bodies, throttle, clients, errors);
+    SsoHandlers ssoHandlers = new SsoHandlers(sso, bodies, throttle, clients, contexts);
     ErrorDocs docs = new ErrorDocs();
     byte[] openApi = loadOpenApi();
     Console console = new Console();
@@ -215,6 +220,25 @@ public final class HttpApi {
                 Method.POST,
                 "/api/v0/auth/recover/finalize",
                 posts.scopedByBody(emailLinkHandlers::recoverFinalize)),
+            // Single sign-on (issue 24). The browser legs need no bearer: state, cookie and the
+            // provider's code are the credential; the console then redeems a one-time code.
+            new Route(Method.GET, "/api/v0/auth/providers", ssoHandlers::listAuthProviders),
+            new Route(Method.GET, "/api/v0/auth/oidc/start", ssoHandlers::startOidcSignIn),
+            new Route(Method.GET, "/api/v0/auth/oidc/callback", ssoHandlers::finishOidcSignIn),
+            new Route(
+                Method.POST,
+                "/api/v0/auth/oidc/redeem",
+                posts.scopedByBody(ssoHandlers::redeemOidcSignIn)),
+            new Route(
+                Method.POST, "/api/v0/auth/google", posts.scopedByBody(ssoHandlers::authGoogle)),
+            new Route(
+                Method.POST, "/api/v0/auth/github", posts.scopedByBody(ssoHandlers::authGithub)),
+            new Route(
+                Method.GET, "/api/v0/user/identities", bearer.protect(ssoHandlers::listIdentities)),
+            new Route(
+                Method.DELETE,
+                "/api/v0/user/identities/{id}",
+                bearer.protect(ssoHandlers::deleteIdentity)),
             new Route(
                 Method.GET,
                 "/api/v0/openapi.json",

@@ -113,6 +113,7 @@ final class Wire {
     out.put("api_token_id", event.apiTokenId() == null ? null : event.apiTokenId().toString());
     out.put("method", event.method() == null ? null : event.method().wire());
     out.put("passkey_id", event.passkeyId() == null ? null : event.passkeyId().toString());
+    out.put("provider", event.provider());
     return out;
   }
 

@@ -15,6 +15,7 @@ import dev.harmont.server.account.PasskeyChallengeStore;
 import dev.harmont.server.account.PasskeyStore;
 import dev.harmont.server.account.ServiceCredentialStore;
 import dev.harmont.server.account.SignInLinkStore;
+import dev.harmont.server.account.SsoStore;
 import dev.harmont.server.account.TokenStore;
 import dev.harmont.server.account.UserStore;
 import dev.harmont.server.mail.MailQueue;
@@ -449,6 +450,11 @@ public final class Database implements AccountStores, AutoCloseable {
    */
   public ServiceCredentialStore serviceCredentials() {
     return new JdbcServiceCredentialStore(this);
+  }
+
+  @Override
+  public SsoStore sso() {
+    return new JdbcSsoStore(this);
   }
 
   DataSource reads() {

@@ -21,7 +21,7 @@ import java.util.UUID;
 final class JdbcEventStore implements EventStore {
   private static final String COLUMNS =
       "id, user_id, type, created_at, ip, user_agent, request_id, api_token_id, method,"
-          + " passkey_id";
+          + " passkey_id, provider";
 
   private final Database db;
   private final Dialect dialect;
@@ -37,7 +37,7 @@ final class JdbcEventStore implements EventStore {
         c.prepareStatement(
             "INSERT INTO security_events ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       dialect.setUuid(ps, 1, event.id());
       dialect.setUuid(ps, 2, event.userId());
       ps.setString(3, event.type().wire());
@@ -48,6 +48,7 @@ final class JdbcEventStore implements EventStore {
       dialect.setUuid(ps, 8, event.apiTokenId());
       ps.setString(9, event.method() == null ? null : event.method().wire());
       dialect.setUuid(ps, 10, event.passkeyId());
+      ps.setString(11, event.provider());
       ps.executeUpdate();
     }
   }
@@ -87,7 +88,8 @@ final class JdbcEventStore implements EventStore {
                         rs.getString("request_id"),
                         dialect.getUuid(rs, "api_token_id"),
                         SignInMethod.fromWire(rs.getString("method")),
-                        dialect.getUuid(rs, "passkey_id")));
+                        dialect.getUuid(rs, "passkey_id"),
+                        rs.getString("provider")));
               }
               return out;
             }

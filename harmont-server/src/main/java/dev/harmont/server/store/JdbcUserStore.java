@@ -161,6 +161,19 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public Optional<User> findById(UUID id) {
+    return Jdbc.read(
+        db.reads(),
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + USER_COLUMNS + USER_FROM + " WHERE u.id = ?")) {
+            dialect.setUuid(ps, 1, id);
+            return one(ps);
+          }
+        });
+  }
+
+  @Override
   public Optional<User> rename(UUID id, String name, Instant now, SecurityEvent event) {
     return db.write(
         c -> {

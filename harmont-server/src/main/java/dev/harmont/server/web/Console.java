@@ -54,7 +54,9 @@ public final class Console {
           "user-agent.js",
           "passkeys.js",
           "webauthn.js",
-          "email-links.js");
+          "email-links.js",
+          "sso.js",
+          "connected-accounts.js");
 
   /**
    * Only our own files; no inline script or style, no eval. With Trusted Types required, the

@@ -38,4 +38,9 @@ record StoresWithTokens(Database database, TokenStore tokens) implements Account
   public PasskeyChallengeStore passkeyChallenges() {
     return database.passkeyChallenges();
   }
+
+  @Override
+  public SsoStore sso() {
+    return database.sso();
+  }
 }

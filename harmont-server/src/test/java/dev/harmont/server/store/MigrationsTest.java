@@ -101,7 +101,13 @@ class MigrationsTest {
               "c78be9ef07771929ee9f10d9e2ef933b004c7235dc3ef4af4d10cc046f8da28a"),
           Map.entry(
               "sqlite/V12__service_credentials.sql",
-              "abb8e7e5e37b94c0cde47e4a98149e26826532fc6deacc4135589945dbaf8f4b"));
+              "abb8e7e5e37b94c0cde47e4a98149e26826532fc6deacc4135589945dbaf8f4b"),
+          Map.entry(
+              "postgresql/V11__sso.sql",
+              "febd3db796be3e3c88f2a9ec5ab45358427318a634e9dbda9532da7ba3108d70"),
+          Map.entry(
+              "sqlite/V11__sso.sql",
+              "cddac1cd6cee6c4a13e010c34eef7f619624b9eb95d7a07473c147f33144c5c2"));
 
   @Test
   void schemaVersionIsTheNewestMigrationOfEveryDatabase() throws Exception {
@@ -141,6 +147,9 @@ class MigrationsTest {
           s.execute("DROP TABLE email_links");
           s.execute("DROP TABLE email_requests");
           s.execute("DROP TABLE service_credentials");
+          s.execute("DROP TABLE sso_results");
+          s.execute("DROP TABLE sso_states");
+          s.execute("DROP TABLE sso_identities");
           s.execute("DROP TABLE idempotency_records");
           s.execute("DROP TABLE passkey_challenges");
           s.execute("DROP TABLE passkeys");

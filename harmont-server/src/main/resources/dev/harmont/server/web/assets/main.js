@@ -1,8 +1,9 @@
 // Wires the page: sign-in (by key, or by a one-time link in the URL's fragment), then the view for
 // the current path. Signing in or out in one tab does the same in every other tab.
 
-import { call, whenSessionEnds } from './api.js';
+import { ApiError, call, whenSessionEnds } from './api.js';
 import { cliAuthorizeView } from './cli-authorize.js';
+import { connectedAccountsPanel } from './connected-accounts.js';
 import { deleteAccountPanel } from './delete-account.js';
 import { linkView, recoverView, signUpView } from './email-links.js';
 import { el, errorBox, fill } from './dom.js';
@@ -30,6 +31,7 @@ function consoleView(user) {
     el('h1', { class: 'visually-hidden' }, 'Your account'),
     profilePanel(user),
     passkeysPanel(),
+    connectedAccountsPanel(),
     keysPanel(),
     securityLogPanel(),
     deleteAccountPanel(user, {
@@ -119,6 +121,41 @@ async function redeemLink() {
   }
 }
 
+/**
+ * The end of a single sign-on: `#sso=CODE&return_to=PATH` is traded for a session (the code works
+ * once, for a minute); `#sso_error=CODE&message=TEXT` is a failure the server explains.
+ */
+async function finishSso() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const failed = fragment.get('sso_error');
+  if (failed !== null) {
+    history.replaceState(null, '', location.pathname + location.search);
+    session.clear();
+    showSignIn({
+      error: new ApiError(400, {
+        code: failed,
+        message: fragment.get('message') ?? 'Single sign-on failed.',
+        doc_url: `/docs/errors/${encodeURIComponent(failed)}`,
+      }),
+    });
+    return false;
+  }
+  const code = fragment.get('sso');
+  if (code === null) return true;
+  const next = fragment.get('return_to');
+  const target = next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  history.replaceState(null, '', target); // the code leaves the address bar at once
+  fill(main, el('p', { class: 'muted' }, 'Signing in…'));
+  try {
+    session.save(await call('POST', '/api/v0/auth/oidc/redeem', { body: { code }, token: null }));
+    return true;
+  } catch (error) {
+    session.clear();
+    showSignIn({ error });
+    return false;
+  }
+}
+
 whenSessionEnds(() => {
   session.clear();
   showSignIn({ notice: { text: 'Your session has ended. Sign in again.', kind: 'warning' } });
@@ -163,4 +200,4 @@ addEventListener('hashchange', async () => {
   if ((await redeemLink()) && !emailLinkPage()) render();
 });
 
-if ((await redeemLink()) && !emailLinkPage()) render();
+if ((await finishSso()) && (await redeemLink()) && !emailLinkPage()) render();

@@ -7,6 +7,7 @@ import { call } from './api.js';
 import { el, errorSlot, field, run } from './dom.js';
 import { emailLinksPart } from './email-links.js';
 import { ipNotice } from './passkeys.js';
+import { ssoPart } from './sso.js';
 import * as session from './session.js';
 import * as webauthn from './webauthn.js';
 
@@ -30,7 +31,9 @@ export function signInView({ notice, error, onSignedIn }) {
     required: true,
   });
   const errors = errorSlot();
-  if (error) errors.show(error);
+  // Why the last attempt failed (a link, a single sign-on): first thing on the page.
+  const failed = errorSlot();
+  if (error) failed.show(error);
   const button = el('button', { type: 'submit' }, 'Sign in');
   const done = () => {
     stopAutofill();
@@ -39,6 +42,7 @@ export function signInView({ notice, error, onSignedIn }) {
 
   async function signIn(event) {
     event.preventDefault();
+    failed.clear();
     let apiKey = key.value.trim();
     key.value = ''; // out of the page at once, whatever happens next
     const signedIn = await run(button, errors, async () => {
@@ -59,6 +63,8 @@ export function signInView({ notice, error, onSignedIn }) {
     { class: 'panel sign-in' },
     el('h1', {}, 'Sign in'),
     notice ? el('p', { class: `notice ${notice.kind ?? ''}`, role: 'status' }, notice.text) : null,
+    failed.node,
+    ssoPart(),
     passkeyPart(errors, done),
     emailLinksPart(),
     el(
