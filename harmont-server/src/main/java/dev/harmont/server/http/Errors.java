@@ -116,10 +116,7 @@ final class Errors {
           String message) {
         RequestId requestId = RequestId.from(request.headers());
         ErrorCode code = forStatus(status.code());
-        String text =
-            status.code() == Status.HTTP_VERSION_NOT_SUPPORTED_505.code()
-                ? "This server speaks HTTP/1.1 only: send the request as HTTP/1.1."
-                : code.message();
+        String text = code.message();
         headers.set(HeaderNames.CONTENT_TYPE, JSON_UTF8);
         headers.set(RequestId.HEADER, requestId.value());
         headers.set(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
@@ -144,7 +141,7 @@ final class Errors {
       case 431 -> ErrorCode.HEADERS_TOO_LARGE;
       case 501 -> ErrorCode.METHOD_NOT_IMPLEMENTED;
       case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
-      case 505 -> ErrorCode.BAD_REQUEST; // an HTTP/1.0 request: the client's to change
+      case 505 -> ErrorCode.BAD_REQUEST; // a version other than HTTP/1.x: the client's to change
       default -> status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
     };
   }

@@ -8,6 +8,7 @@ import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.http.Routes.Route;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.web.Console;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -36,6 +37,7 @@ public final class HttpApi {
 
   private final Errors errors;
   private final HttpRouting.Builder routing;
+  private final RequestMetrics metrics;
 
   /**
    * @param passkeys the passkey ceremonies and rules
@@ -183,7 +185,7 @@ public final class HttpApi {
             new Route(Method.GET, Console.ASSET_ROUTE, console.asset(Routes::parameter)),
             new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page)));
 
-    RequestMetrics metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
+    metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
     if (meters != null) {
       FunctionCounter.builder(
               "harmont.access.log.dropped", AccessLog.class, c -> AccessLog.droppedTotal())
@@ -192,7 +194,7 @@ public final class HttpApi {
     }
     routing =
         HttpRouting.builder()
-            .addFilter(new EdgeFilter(config.maxHeaderBytes(), metrics))
+            .addFilter(new EdgeFilter(config.maxHeaderBytes(), config.maxBodyBytes(), metrics))
             .addFilter(new CorsFilter(config.corsOrigins()))
             .error(
                 Throwable.class,
@@ -218,11 +220,33 @@ public final class HttpApi {
     return MethodCase.selector(config);
   }
 
-  /** Renders what the HTTP library answers on its own (before routing) in our envelope. */
+  /**
+   * Renders what the HTTP library answers on its own (before routing: a malformed request, headers
+   * past the parser's limit) in our envelope, and counts and logs it as every other answer.
+   */
   public DirectHandlers directHandlers() {
+    DirectHandler envelope = errors.directHandler();
+    DirectHandler handler =
+        (request, type, status, headers, message) -> {
+          DirectHandler.TransportResponse response =
+              envelope.handle(request, type, status, headers, message);
+          int code = response.status().code();
+          metrics.record(request.method(), null, code, 0);
+          if (AccessLog.enabled()) {
+            AccessLog.record(
+                new AccessLog.Entry(
+                    request.method().isEmpty() ? "-" : request.method(),
+                    request.path().isEmpty() ? "-" : request.path(),
+                    metrics.route(null),
+                    code,
+                    0,
+                    response.headers().first(RequestId.HEADER).orElse("-")));
+          }
+          return response;
+        };
     DirectHandlers.Builder builder = DirectHandlers.builder();
-    for (var type : io.helidon.http.DirectHandler.EventType.values()) {
-      builder.addHandler(type, errors.directHandler());
+    for (var type : DirectHandler.EventType.values()) {
+      builder.addHandler(type, handler);
     }
     return builder.build();
   }
