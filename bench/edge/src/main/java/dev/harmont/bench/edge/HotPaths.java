@@ -62,6 +62,9 @@ final class HotPaths {
   static final byte[] NOT_FOUND =
       "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"route_not_found\"}}"
           .getBytes(StandardCharsets.UTF_8);
+  static final byte[] UNSUPPORTED =
+      "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"unsupported_media_type\"}}"
+          .getBytes(StandardCharsets.UTF_8);
   static final byte[] NOT_ALLOWED =
       "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"method_not_allowed\"}}"
           .getBytes(StandardCharsets.UTF_8);

@@ -55,9 +55,21 @@ public final class JettySpike {
               body = id == null ? (get ? HotPaths.UNAUTHORIZED : HotPaths.NOT_ALLOWED) : new byte[0];
               status = get ? (id == null ? 401 : 200) : 405;
             } else if ("/api/v0/user/api-tokens".equals(path) && method.equals("POST")) {
-              byte[] in = Content.Source.asByteBuffer(request).array();
-              body = paths.createKey(auth, in);
-              status = body == null ? 401 : 201;
+              // Refused before the body is read: Jetty sends 100 Continue only when it is.
+              String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+              if (paths.user(auth) == null) {
+                body = HotPaths.UNAUTHORIZED;
+                status = 401;
+              } else if (type == null || !type.startsWith("application/json")) {
+                body = HotPaths.UNSUPPORTED;
+                status = 415;
+              } else {
+                ByteBuffer in = Content.Source.asByteBuffer(request);
+                byte[] bytes = new byte[in.remaining()];
+                in.get(bytes);
+                body = paths.createKey(auth, bytes);
+                status = 201;
+              }
             } else {
               body = HotPaths.NOT_FOUND;
               status = 404;

@@ -67,9 +67,22 @@ public final class VertxSpike {
         body = id == null ? (get ? HotPaths.UNAUTHORIZED : HotPaths.NOT_ALLOWED) : new byte[0];
         status = get ? (id == null ? 401 : 200) : 405;
       } else if (path.equals("/api/v0/user/api-tokens") && method == HttpMethod.POST) {
-        Buffer in = req.body().await(); // blocking-style on the virtual thread
-        body = paths.createKey(auth, in.getBytes());
-        status = body == null ? 401 : 201;
+        // Refused before the body is read: Vert.x sends no 100 Continue by itself.
+        String type = req.getHeader("Content-Type");
+        if (paths.user(auth) == null) {
+          body = HotPaths.UNAUTHORIZED;
+          status = 401;
+        } else if (type == null || !type.startsWith("application/json")) {
+          body = HotPaths.UNSUPPORTED;
+          status = 415;
+        } else {
+          if (req.headers().contains("Expect", "100-continue", true)) {
+            res.writeContinue();
+          }
+          Buffer in = req.body().await(); // blocking-style on the virtual thread
+          body = paths.createKey(auth, in.getBytes());
+          status = 201;
+        }
       } else {
         body = HotPaths.NOT_FOUND;
         status = 404;
