@@ -158,7 +158,7 @@ public final class HarmontServer implements AutoCloseable {
               .maxPayloadSize(drainCap(config.maxBodyBytes()))
               .addProtocol(http1)
               .addConnectionSelector(HttpApi.http1(http1))
-              .directHandlers(api.directHandlers())
+              .directHandlers(api.directHandlers(http1))
               .routing(api.routing());
       if (config.metricsAddress() != null) {
         // A listener of its own, never the API's: the metrics are for the operator's network.

@@ -104,8 +104,13 @@ final class Errors {
     return out;
   }
 
-  /** Renders the library's own early answers (before routing) as our envelope. */
-  DirectHandler directHandler() {
+  /**
+   * Renders the library's own early answers (before routing) as our envelope.
+   *
+   * @param parserHeaderLimit the HTTP parser's header limit: a request refused after reading more
+   *     header bytes than that is answered 431
+   */
+  DirectHandler directHandler(int parserHeaderLimit) {
     return new DirectHandler() {
       @Override
       public TransportResponse handle(
@@ -116,6 +121,10 @@ final class Errors {
           String message) {
         RequestId requestId = RequestId.from(request.headers());
         ErrorCode code = forStatus(status.code());
+        // Headers past the parser's own limit: Helidon says only "bad request" (MethodCase).
+        if (code == ErrorCode.BAD_REQUEST && MethodCase.headerBytesRead() >= parserHeaderLimit) {
+          code = ErrorCode.HEADERS_TOO_LARGE;
+        }
         String text = code.message();
         headers.set(HeaderNames.CONTENT_TYPE, JSON_UTF8);
         headers.set(RequestId.HEADER, requestId.value());

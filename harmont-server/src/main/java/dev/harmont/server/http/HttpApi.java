@@ -222,10 +222,11 @@ public final class HttpApi {
 
   /**
    * Renders what the HTTP library answers on its own (before routing: a malformed request, headers
-   * past the parser's limit) in our envelope, and counts and logs it as every other answer.
+   * past the parser's limit of {@code http1}) in our envelope, and counts and logs it as every
+   * other answer.
    */
-  public DirectHandlers directHandlers() {
-    DirectHandler envelope = errors.directHandler();
+  public DirectHandlers directHandlers(Http1Config http1) {
+    DirectHandler envelope = errors.directHandler(http1.maxHeadersSize());
     DirectHandler handler =
         (request, type, status, headers, message) -> {
           DirectHandler.TransportResponse response =

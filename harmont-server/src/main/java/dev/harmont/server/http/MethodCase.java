@@ -71,12 +71,26 @@ import java.util.function.Supplier;
  */
 final class MethodCase {
   private static final ThreadLocal<Boolean> SENT_AS_NAMED = new ThreadLocal<>();
+  // The connection whose request line was parsed last on this thread, for headerBytesRead().
+  private static final ThreadLocal<Recording> PARSING = new ThreadLocal<>();
 
   private MethodCase() {}
 
   /** False when the current request's method token differs from its name (e.g. {@code get}). */
   static boolean sentAsNamed() {
     return SENT_AS_NAMED.get() != Boolean.FALSE;
+  }
+
+  /**
+   * For Helidon's direct answers, which are not told why a request was refused: how many bytes past
+   * its request line this thread's connection had read while the request's headers were being
+   * parsed, or -1 when it was not parsing headers (a refused request line, or none).
+   */
+  static long headerBytesRead() {
+    Recording recording = PARSING.get();
+    return recording == null || recording.headersFrom < 0
+        ? -1
+        : recording.handedOut - recording.headersFrom;
   }
 
   /**
@@ -113,6 +127,8 @@ final class MethodCase {
         recording.prologue = prologue;
         recording.head = named && prologue.method() == Method.HEAD;
         recording.headersWritten = false;
+        recording.headersFrom = recording.handedOut - recording.reader.available();
+        PARSING.set(recording);
       }
     }
 
@@ -130,6 +146,7 @@ final class MethodCase {
         }
         recording.closeRequested = headers.containsToken(HeaderValues.CONNECTION_CLOSE);
         recording.answered = false;
+        recording.headersFrom = -1; // parsed
       }
     }
 
@@ -238,6 +255,10 @@ final class MethodCase {
     private boolean http10;
     private boolean head;
     private boolean headersWritten;
+    // Bytes handed to Helidon's reader so far; where the request being parsed has its headers
+    // (-1 outside header parsing).
+    private long handedOut;
+    private long headersFrom = -1;
     private final ArrayDeque<byte[]> recent = new ArrayDeque<>();
     private byte[] leftover;
     private long retained;
@@ -381,6 +402,7 @@ final class MethodCase {
         }
       }
       if (chunk != null && chunk.length > 0) {
+        handedOut += chunk.length;
         recent.addLast(chunk);
         retained += chunk.length;
         // Keep what can still hold the start of a request line ending in the newest chunk.
