@@ -67,6 +67,9 @@ import java.util.function.Supplier;
  *   <li><b>HEAD</b> (RFC 9110 §9.3.2). {@link Routes} serves it as GET; the writer sends the
  *       answer's status line and headers (with the GET's {@code Content-Length}) and drops its
  *       body.
+ *   <li><b>Oversized headers</b> (RFC 6585 §5). Past its parser's limit Helidon refuses a request
+ *       with a bare 400 and does not tell its direct handler why: {@link #headerBytesRead()} lets
+ *       {@link Errors} answer 431 there.
  * </ul>
  */
 final class MethodCase {
