@@ -213,8 +213,9 @@ public final class HttpApi {
   }
 
   /**
-   * Helidon's HTTP/1.1 connections, with the check that methods are spelt as their names ({@link
-   * MethodCase}): add it as the listener's first connection selector.
+   * Helidon's HTTP/1.1 connections with the fixes of {@link MethodCase} (method case, HTTP/1.0,
+   * {@code Connection: close}, HEAD, the Host check; {@code config} must not check Host itself):
+   * add it as the listener's first connection selector.
    */
   public static ServerConnectionSelector http1(Http1Config config) {
     return MethodCase.selector(config);

@@ -98,8 +98,8 @@ final class MethodCase {
 
   /**
    * Helidon's HTTP/1.1 connections with these fixes: the selector to add first to the listener, so
-   * it wins over the default one. {@code config} must not validate the Host header itself ({@link
-   * #http1Config}).
+   * it wins over the default one. {@code config} must not validate the Host header itself (this
+   * does, for HTTP/1.1 requests).
    */
   static ServerConnectionSelector selector(Http1Config config) {
     // The only receive and send listeners, wrapping the configured ones: Helidon 4.5 combines
