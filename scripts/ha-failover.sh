@@ -308,7 +308,7 @@ defaults
   option forwardfor
   option http-keep-alive
 backend harmont
-  # HTTP/1.1: the server does not answer HTTP/1.0 requests (HAProxy's default check).
+  # HTTP/1.1 with a Host (HAProxy's default HTTP/1.0 check works too since issue 25).
   option httpchk
   http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host harmont
   http-check expect status 200

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads request bodies: size limit first (before anything is buffered), then media type, then
+ * Reads request bodies: size limit first, then media type (both before anything is read), then
  * strict JSON (or, for the OAuth endpoints, an HTML form). An empty body counts as no body, which
  * the contract allows on both PATCH and POST.
  */
@@ -102,6 +102,10 @@ final class Bodies {
     Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
     if (declared.isPresent() && declared.get() > maxBytes) {
       throw tooLarge();
+    }
+    if (declared.orElse(0L) > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING)) {
+      // Before reading: a client that sent `Expect: 100-continue` hears the refusal at once.
+      requireJsonMediaType(req);
     }
     byte[] body = readAtMost(req);
     req.context().register(new Read(body));

@@ -26,15 +26,18 @@ final class EdgeFilter implements Filter {
       HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
 
   private final int maxHeaderBytes;
+  private final int maxBodyBytes;
   private final RequestMetrics metrics;
 
   /**
    * @param maxHeaderBytes the header block limit answered with 431. The HTTP parser's own limit is
    *     set higher (it answers a bare 400 without saying why), so this is the one people meet.
+   * @param maxBodyBytes the body limit: a larger declared body is refused without being read
    * @param metrics where every answered request is counted
    */
-  EdgeFilter(int maxHeaderBytes, RequestMetrics metrics) {
+  EdgeFilter(int maxHeaderBytes, int maxBodyBytes, RequestMetrics metrics) {
     this.maxHeaderBytes = maxHeaderBytes;
+    this.maxBodyBytes = maxBodyBytes;
     this.metrics = metrics;
   }
 
@@ -89,8 +92,17 @@ final class EdgeFilter implements Filter {
     }
   }
 
-  private static void discardUnreadBody(RoutingRequest req, RoutingResponse res) {
+  private void discardUnreadBody(RoutingRequest req, RoutingResponse res) {
     if (req.content().hasEntity() && !req.content().consumed()) {
+      if (req.headers().containsToken(HeaderValues.EXPECT_100)
+          || req.headers().contentLength().orElse(0) > maxBodyBytes) {
+        // The client waits for 100 Continue before sending the body (RFC 9110 §10.1.1), or the
+        // body is over the limit: answer the refusal at once, without asking for or reading the
+        // body, and end the connection, the only way to never parse what it may still send.
+        res.header(HeaderNames.CONNECTION, "close");
+        req.context().register(new UnreadBody());
+        return;
+      }
       try {
         // Bounded: a declared length over the body limit never gets here (413 before routing),
         // and a streamed one stops at the server's payload limit.

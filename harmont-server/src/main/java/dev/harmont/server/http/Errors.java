@@ -112,8 +112,13 @@ final class Errors {
     return out;
   }
 
-  /** Renders the library's own early answers (before routing) as our envelope. */
-  DirectHandler directHandler() {
+  /**
+   * Renders the library's own early answers (before routing) as our envelope.
+   *
+   * @param parserHeaderLimit the HTTP parser's header limit: a request refused after reading more
+   *     header bytes than that is answered 431
+   */
+  DirectHandler directHandler(int parserHeaderLimit) {
     return new DirectHandler() {
       @Override
       public TransportResponse handle(
@@ -124,10 +129,11 @@ final class Errors {
           String message) {
         RequestId requestId = RequestId.from(request.headers());
         ErrorCode code = forStatus(status.code());
-        String text =
-            status.code() == Status.HTTP_VERSION_NOT_SUPPORTED_505.code()
-                ? "This server speaks HTTP/1.1 only: send the request as HTTP/1.1."
-                : code.message();
+        // Headers past the parser's own limit: Helidon says only "bad request" (MethodCase).
+        if (code == ErrorCode.BAD_REQUEST && MethodCase.headerBytesRead() >= parserHeaderLimit) {
+          code = ErrorCode.HEADERS_TOO_LARGE;
+        }
+        String text = code.message();
         headers.set(HeaderNames.CONTENT_TYPE, JSON_UTF8);
         headers.set(RequestId.HEADER, requestId.value());
         headers.set(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
@@ -152,7 +158,7 @@ final class Errors {
       case 431 -> ErrorCode.HEADERS_TOO_LARGE;
       case 501 -> ErrorCode.METHOD_NOT_IMPLEMENTED;
       case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
-      case 505 -> ErrorCode.BAD_REQUEST; // an HTTP/1.0 request: the client's to change
+      case 505 -> ErrorCode.BAD_REQUEST; // a version other than HTTP/1.x: the client's to change
       default -> status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
     };
   }

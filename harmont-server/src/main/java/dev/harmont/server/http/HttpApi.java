@@ -12,6 +12,7 @@ import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.signin.Sso;
 import dev.harmont.server.web.Console;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -55,6 +56,7 @@ public final class HttpApi {
 
   private final Errors errors;
   private final HttpRouting.Builder routing;
+  private final RequestMetrics metrics;
 
   /**
    * @param passkeys the passkey ceremonies and rules
@@ -275,7 +277,7 @@ public final class HttpApi {
       routes.removeIf(route -> !VERIFY_MODE_PATHS.contains(route.path()));
     }
 
-    RequestMetrics metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
+    metrics = new RequestMetrics(meters, routes.stream().map(Route::path).toList());
     if (meters != null) {
       FunctionCounter.builder(
               "harmont.access.log.dropped", AccessLog.class, c -> AccessLog.droppedTotal())
@@ -284,7 +286,7 @@ public final class HttpApi {
     }
     routing =
         HttpRouting.builder()
-            .addFilter(new EdgeFilter(config.maxHeaderBytes(), metrics))
+            .addFilter(new EdgeFilter(config.maxHeaderBytes(), config.maxBodyBytes(), metrics))
             .addFilter(new CorsFilter(config.corsOrigins()))
             .error(
                 Throwable.class,
@@ -303,18 +305,42 @@ public final class HttpApi {
   }
 
   /**
-   * Helidon's HTTP/1.1 connections, with the check that methods are spelt as their names ({@link
-   * MethodCase}): add it as the listener's first connection selector.
+   * Helidon's HTTP/1.1 connections with the fixes of {@link MethodCase} (method case, HTTP/1.0,
+   * {@code Connection: close}, HEAD, the Host check; {@code config} must not check Host itself):
+   * add it as the listener's first connection selector.
    */
   public static ServerConnectionSelector http1(Http1Config config) {
     return MethodCase.selector(config);
   }
 
-  /** Renders what the HTTP library answers on its own (before routing) in our envelope. */
-  public DirectHandlers directHandlers() {
+  /**
+   * Renders what the HTTP library answers on its own (before routing: a malformed request, headers
+   * past the parser's limit of {@code http1}) in our envelope, and counts and logs it as every
+   * other answer.
+   */
+  public DirectHandlers directHandlers(Http1Config http1) {
+    DirectHandler envelope = errors.directHandler(http1.maxHeadersSize());
+    DirectHandler handler =
+        (request, type, status, headers, message) -> {
+          DirectHandler.TransportResponse response =
+              envelope.handle(request, type, status, headers, message);
+          int code = response.status().code();
+          metrics.record(request.method(), null, code, 0);
+          if (AccessLog.enabled()) {
+            AccessLog.record(
+                new AccessLog.Entry(
+                    request.method().isEmpty() ? "-" : request.method(),
+                    request.path().isEmpty() ? "-" : request.path(),
+                    metrics.route(null),
+                    code,
+                    0,
+                    response.headers().first(RequestId.HEADER).orElse("-")));
+          }
+          return response;
+        };
     DirectHandlers.Builder builder = DirectHandlers.builder();
-    for (var type : io.helidon.http.DirectHandler.EventType.values()) {
-      builder.addHandler(type, errors.directHandler());
+    for (var type : DirectHandler.EventType.values()) {
+      builder.addHandler(type, handler);
     }
     return builder.build();
   }

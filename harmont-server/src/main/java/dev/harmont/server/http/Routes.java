@@ -4,6 +4,7 @@ import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -31,7 +32,8 @@ import java.util.Set;
  * <p>Then the method, case-sensitively (RFC 9110 §9.1): a known path with a method it does not
  * have, or a method spelt in another case ({@code get}), is 405 with {@code Allow}; a method token
  * this server does not know at all is 405 {@code method_not_implemented}, on any path (RFC 9110
- * allows 501, but a client's bad input is always a 4xx here). As in Helidon, matrix parameters
+ * allows 501, but a client's bad input is always a 4xx here). HEAD is served by a path's GET
+ * handler, and OPTIONS on any path answers 204 with {@code Allow}. As in Helidon, matrix parameters
  * ({@code ;x=1}) are not part of a segment and empty segments between two slashes are skipped.
  */
 final class Routes implements Handler {
@@ -114,15 +116,17 @@ final class Routes implements Handler {
               segments[i] = null;
             }
           }
-          Resource resource =
-              new Resource(
-                  template,
-                  segments,
-                  Map.copyOf(handlers),
-                  // An any-method route is 405 only for a method spelt in another case.
-                  handlers.containsKey(ANY_METHOD)
-                      ? ANY_METHOD_ALLOW
-                      : String.join(", ", handlers.keySet()));
+          String allow =
+              // An any-method route is 405 only for a method spelt in another case.
+              handlers.containsKey(ANY_METHOD)
+                  ? ANY_METHOD_ALLOW
+                  : String.join(", ", handlers.keySet());
+          // HEAD is GET without the body (RFC 9110 §9.3.2; MethodCase leaves the body out).
+          Handler get = handlers.get(Method.GET.text());
+          if (get != null) {
+            handlers.putIfAbsent(Method.HEAD.text(), get);
+          }
+          Resource resource = new Resource(template, segments, Map.copyOf(handlers), allow);
           resources.add(resource);
           if (!template.contains("{") && !template.endsWith("/" + ANY_BELOW)) {
             fixed.put(template, resource);
@@ -188,6 +192,13 @@ final class Routes implements Handler {
       if (handler == null) {
         handler = resource.handlers().get(ANY_METHOD);
       }
+    }
+    if (handler == null && MethodCase.sentAsNamed() && method.equals("OPTIONS")) {
+      // RFC 9110 §9.3.7: what this resource allows. Also what HAProxy's default health check
+      // (`OPTIONS / HTTP/1.0`) asks; a CORS preflight was answered before routing (CorsFilter).
+      res.header(HeaderNames.ALLOW, resource.allow());
+      res.status(Status.NO_CONTENT_204).send();
+      return;
     }
     if (handler == null) {
       // Sent here rather than thrown: the edge filter resets headers on exceptions, and Allow
