@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads request bodies: size limit first, then media type (both before anything is read), then
@@ -50,21 +51,12 @@ final class Bodies {
    *     {@link ErrorCode#PAYLOAD_TOO_LARGE} past the limit
    */
   Map<String, List<String>> form(ServerRequest req) {
-    byte[] body = bytes(req);
+    byte[] body = read(req, Bodies::requireFormMediaType);
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (body.length == 0) {
       return out;
     }
-    String header = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
-    String type = header.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    if (!type.equals("application/x-www-form-urlencoded")) {
-      String got = header.isBlank() ? "no Content-Type" : "Content-Type `" + clip(header) + "`";
-      throw new HarmontException(
-          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "Send the request body as `Content-Type: application/x-www-form-urlencoded` (got "
-              + got
-              + ").");
-    }
+    requireFormMediaType(req);
     for (String pair : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
       if (pair.isEmpty()) {
         continue;
@@ -95,6 +87,11 @@ final class Bodies {
    * {@link IdempotentPosts} does to hash the request).
    */
   byte[] bytes(ServerRequest req) {
+    return read(req, Bodies::requireJsonMediaType);
+  }
+
+  /** The body, read once; {@code requireType} checks its media type before any of it is read. */
+  private byte[] read(ServerRequest req, Consumer<ServerRequest> requireType) {
     Optional<Read> read = req.context().get(Read.class);
     if (read.isPresent()) {
       return read.get().bytes();
@@ -105,7 +102,7 @@ final class Bodies {
     }
     if (declared.orElse(0L) > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING)) {
       // Before reading: a client that sent `Expect: 100-continue` hears the refusal at once.
-      requireJsonMediaType(req);
+      requireType.accept(req);
     }
     byte[] body = readAtMost(req);
     req.context().register(new Read(body));
@@ -134,6 +131,20 @@ final class Bodies {
     return new HarmontException(
         ErrorCode.PAYLOAD_TOO_LARGE,
         "The request body is larger than the limit of " + maxBytes + " bytes.");
+  }
+
+  /** {@code application/x-www-form-urlencoded}, for the OAuth endpoints. */
+  private static void requireFormMediaType(ServerRequest req) {
+    String header = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+    String type = header.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!type.equals("application/x-www-form-urlencoded")) {
+      String got = header.isBlank() ? "no Content-Type" : "Content-Type `" + clip(header) + "`";
+      throw new HarmontException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "Send the request body as `Content-Type: application/x-www-form-urlencoded` (got "
+              + got
+              + ").");
+    }
   }
 
   /** {@code application/json} or {@code application/*+json}, UTF-8 if a charset is named. */
