@@ -31,12 +31,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -93,8 +92,11 @@ public final class Database implements AccountStores, AutoCloseable {
 
   // What seals the mail outbox; chosen on first use unless set (see sealingKeys()).
   private volatile SealingKeys sealingKeys;
+
   // Connections of write transactions that queued mail, until the write returns (committed).
-  private final Set<Connection> mailEnqueuedOn = ConcurrentHashMap.newKeySet();
+  /** Messages queued on this node so far; a write that saw it change wakes the sender. */
+  private final AtomicLong mailEnqueued = new AtomicLong();
+
   // Told once a write that queued mail has committed (the sender of this node).
   private volatile Runnable mailCommitted = () -> {};
 
@@ -431,9 +433,9 @@ public final class Database implements AccountStores, AutoCloseable {
     this.mailCommitted = Objects.requireNonNull(wake, "wake");
   }
 
-  /** Noted by {@link JdbcMailOutbox#enqueue}: the write running on {@code c} queued mail. */
-  void mailEnqueuedOn(Connection c) {
-    mailEnqueuedOn.add(c);
+  /** Noted by {@link JdbcMailOutbox#enqueue}: a write queued mail (it wakes the sender). */
+  void mailEnqueued() {
+    mailEnqueued.incrementAndGet();
   }
 
   /**
@@ -471,19 +473,15 @@ public final class Database implements AccountStores, AutoCloseable {
    * PostgreSQL each write has its own.
    */
   <T> T write(Jdbc.Work<T> work) {
-    Connection[] used = new Connection[1];
-    Jdbc.Work<T> noted =
-        c -> {
-          used[0] = c;
-          return work.run(c);
-        };
+    long queuedBefore = mailEnqueued.get();
     try {
-      return sqliteWriter != null ? sqliteWriter.write(noted) : Jdbc.inTransaction(writes, noted);
+      return sqliteWriter != null ? sqliteWriter.write(work) : Jdbc.inTransaction(writes, work);
     } finally {
-      // Mail queued by this write (or, on SQLite, by another of the same batch, committed
-      // together) is committed by now: the sender goes at once instead of at its next poll. After
-      // a rollback the wake finds nothing new, which costs one query.
-      if (used[0] != null && mailEnqueuedOn.remove(used[0])) {
+      // Mail queued by this write is committed by now: the sender goes at once instead of at its
+      // next poll. A write that ran beside it (another transaction, or the same SQLite batch) may
+      // wake it too: a wake too many finds nothing new and costs one query, while one too few
+      // would leave a message waiting for the poll. The same after a rollback.
+      if (mailEnqueued.get() != queuedBefore) {
         mailCommitted.run();
       }
     }

@@ -56,7 +56,7 @@ final class JdbcMailOutbox implements MailOutbox, MailQueue {
       ps.setBytes(5, sealed);
       ps.executeUpdate();
     }
-    db.mailEnqueuedOn(c);
+    db.mailEnqueued();
   }
 
   @Override
