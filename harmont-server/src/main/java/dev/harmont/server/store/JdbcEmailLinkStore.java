@@ -26,6 +26,10 @@ final class JdbcEmailLinkStore implements EmailLinkStore {
   private static final int SLUG_ATTEMPTS = 5;
 
   private final Database db;
+
+  /** The advisory lock (PostgreSQL) that orders sign-ups under {@code --signup-cap}. */
+  private static final long SIGN_UP_CAP_LOCK = 0x4861726d6f6e7401L; // "Harmont" + 1
+
   private final Dialect dialect;
   private final MailOutbox outbox;
 
@@ -160,6 +164,15 @@ final class JdbcEmailLinkStore implements EmailLinkStore {
             c -> {
               if (!spend(c, linkHash, EmailLink.Purpose.SIGN_UP, account.now())) {
                 return Optional.<User>empty();
+              }
+              if (maxUsers > 0 && dialect == Dialect.POSTGRESQL) {
+                // Two sign-ups finishing at once on different nodes must not both see room under
+                // the cap: they take turns for the count and the insert (SQLite has one writer).
+                try (PreparedStatement lock =
+                    c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                  lock.setLong(1, SIGN_UP_CAP_LOCK);
+                  lock.execute();
+                }
               }
               if (maxUsers > 0 && countUsers(c) >= maxUsers) {
                 throw new HarmontException(ErrorCode.SIGNUP_CAP_REACHED);
