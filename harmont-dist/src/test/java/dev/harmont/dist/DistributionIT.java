@@ -232,6 +232,7 @@ class DistributionIT {
     }
     assertThat(home.resolve("runtime/legal/java.base/LICENSE")).exists();
     assertThat(home.resolve("licenses/helidon/LICENSE.txt")).content().contains("Apache License");
+    assertThat(home.resolve("licenses/asm/LICENSE.txt")).content().contains("INRIA");
     assertThat(home.resolve("README.md")).exists();
     assertThat(home.resolve("docs/deploy.md")).exists();
   }
