@@ -1,6 +1,5 @@
 package dev.harmont.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ErrorCode;
@@ -10,7 +9,6 @@ import dev.harmont.server.signin.SignUpPolicy;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -72,7 +70,7 @@ final class EmailLinkHandlers {
     ObjectNode body = bodies.optionalObject(req);
     String challengeId = Wire.optionalString(body, "challenge_id");
     String token = Wire.optionalString(body, "verification_token");
-    String attestation = credential(body, "attestation");
+    String attestation = Wire.credential(body, "attestation");
     try {
       Responses.json(
           res,
@@ -107,7 +105,7 @@ final class EmailLinkHandlers {
     ObjectNode body = bodies.optionalObject(req);
     String token = Wire.optionalString(body, "magic_link_token");
     String challengeId = Wire.optionalString(body, "challenge_id");
-    String attestation = credential(body, "attestation");
+    String attestation = Wire.credential(body, "attestation");
     try {
       Responses.json(
           res,
@@ -122,21 +120,6 @@ final class EmailLinkHandlers {
   private static void noContent(ServerResponse res) {
     res.status(Status.NO_CONTENT_204);
     res.send();
-  }
-
-  /**
-   * The browser's credential as JSON text; absent or null is {@code {}}, refused by the verifier.
-   */
-  private static String credential(ObjectNode body, String field) {
-    JsonNode node = body == null ? null : body.get(field);
-    if (node == null || node.isNull()) {
-      return "{}";
-    }
-    if (!node.isObject()) {
-      throw new HarmontException(
-          ErrorCode.FIELD_TYPE_INVALID, "Field `" + field + "` must be an object.");
-    }
-    return new String(Json.bytes(node), StandardCharsets.UTF_8);
   }
 
   /** Counts a refused link or credential; past the limit, the answer is 429 instead. */

@@ -1,6 +1,5 @@
 package dev.harmont.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
@@ -9,7 +8,6 @@ import dev.harmont.server.signin.Passkeys;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -48,7 +46,7 @@ final class PasskeyHandlers {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String challengeId = Wire.optionalString(body, "challenge_id");
-    String assertion = credential(body, "assertion");
+    String assertion = Wire.credential(body, "assertion");
     try {
       Responses.json(
           res,
@@ -68,7 +66,7 @@ final class PasskeyHandlers {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String challengeId = Wire.optionalString(body, "challenge_id");
-    String attestation = credential(body, "attestation");
+    String attestation = Wire.credential(body, "attestation");
     String nickname = Wire.optionalString(body, "nickname");
     try {
       Responses.json(
@@ -98,22 +96,6 @@ final class PasskeyHandlers {
     passkeys.remove(who, Routes.parameter(req), contexts.of(req));
     res.status(Status.NO_CONTENT_204);
     res.send();
-  }
-
-  /**
-   * The browser's credential ({@code PublicKeyCredential.toJSON()}) as JSON text for the verifier;
-   * absent or null is an empty object (which the verifier refuses), another type is 422.
-   */
-  private static String credential(ObjectNode body, String field) {
-    JsonNode node = body == null ? null : body.get(field);
-    if (node == null || node.isNull()) {
-      return "{}";
-    }
-    if (!node.isObject()) {
-      throw new HarmontException(
-          ErrorCode.FIELD_TYPE_INVALID, "Field `" + field + "` must be an object.");
-    }
-    return new String(Json.bytes(node), StandardCharsets.UTF_8);
   }
 
   /** Counts a refused credential or challenge; past the limit, the answer is 429 instead. */

@@ -16,6 +16,7 @@ import dev.harmont.server.account.User;
 import dev.harmont.server.signin.AuthenticatorNames;
 import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -194,6 +195,23 @@ final class Wire {
 
   static String instant(Instant instant) {
     return instant == null ? null : instant.toString();
+  }
+
+  /**
+   * The browser's credential ({@code PublicKeyCredential.toJSON()}) in {@code field}, as JSON text
+   * for the WebAuthn verifier; absent or null is an empty object (which the verifier refuses),
+   * another type is 422 {@code field_type_invalid}.
+   */
+  static String credential(ObjectNode body, String field) {
+    JsonNode node = body == null ? null : body.get(field);
+    if (node == null || node.isNull()) {
+      return "{}";
+    }
+    if (!node.isObject()) {
+      throw new HarmontException(
+          ErrorCode.FIELD_TYPE_INVALID, "Field `" + field + "` must be an object.");
+    }
+    return new String(Json.bytes(node), StandardCharsets.UTF_8);
   }
 
   /** A field that may be absent or null (→ null) or a string; any other type is refused. */
