@@ -297,7 +297,7 @@ public final class HttpApi {
                   EdgeFilter.applyHeaders(res, requestId, req.path().rawPath());
                   errors.send(res, requestId, error);
                 });
-    routing.any(new Routes(errors, routes));
+    routing.any(new Routes(errors, routes, config.maxBodyBytes()));
   }
 
   public HttpRouting.Builder routing() {

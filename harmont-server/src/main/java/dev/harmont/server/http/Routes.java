@@ -44,6 +44,7 @@ final class Routes implements Handler {
   private static final Set<String> KNOWN_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
+  private final int maxBodyBytes;
   private final Errors errors;
   private final List<Resource> resources = new ArrayList<>();
   private final Map<String, Resource> fixed = new HashMap<>();
@@ -100,8 +101,13 @@ final class Routes implements Handler {
   private static final String ANY_METHOD_ALLOW =
       "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH";
 
-  Routes(Errors errors, List<Route> routes) {
+  /**
+   * @param maxBodyBytes a request declaring a larger body is 413 on every route, before any handler
+   *     runs
+   */
+  Routes(Errors errors, List<Route> routes, int maxBodyBytes) {
     this.errors = errors;
+    this.maxBodyBytes = maxBodyBytes;
     Map<String, Map<String, Handler>> byTemplate = new LinkedHashMap<>();
     for (Route route : routes) {
       byTemplate
@@ -155,6 +161,14 @@ final class Routes implements Handler {
 
   @Override
   public void handle(ServerRequest req, ServerResponse res) throws Exception {
+    if (req.headers().contentLength().orElse(0) > maxBodyBytes) {
+      // On every route, also those that read no body (GET): answered and then closed with the
+      // body unread, the connection would be reset under a long answer still on its way, and the
+      // client would lose its tail. Refused here, EdgeFilter ends the connection unread.
+      throw new HarmontException(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "The request body is larger than the limit of " + maxBodyBytes + " bytes.");
+    }
     String method = req.prologue().method().text();
     if (!KNOWN_METHODS.contains(method)) {
       throw new HarmontException(

@@ -355,6 +355,20 @@ class EdgeConformanceTest {
   }
 
   @Test
+  void anOversizedBodyIs413EvenWhereNoBodyIsRead() throws IOException {
+    // A GET whose handler reads no body: answering 200 and then closing with the body unread
+    // resets the connection under the long answer (the OpenAPI document), cutting it short.
+    Answer answer =
+        Answer.parse(
+            headersOnly(
+                "GET /api/v0/openapi.json HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                    + (MAX_BODY + 1L)
+                    + "\r\n\r\n"));
+    assertThat(answer.status()).isEqualTo(413);
+    assertEnvelope(answer, "payload_too_large");
+  }
+
+  @Test
   void malformedRequestsGetTheEnvelopeAndAnAccessLine() throws IOException {
     for (String request :
         List.of(
