@@ -7,6 +7,7 @@ import dev.harmont.server.account.HarmontException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Cuts the cost of garbage credentials: counts refused credentials per client address in a fixed
@@ -94,6 +95,15 @@ public final class AuthThrottle {
     return retryAfter > 0
         ? new HarmontException(ErrorCode.RATE_LIMITED).withRetryAfter(retryAfter)
         : refusal;
+  }
+
+  /**
+   * {@link #refuse} for an error that says a credential, link or challenge was wrong ({@code e}'s
+   * code is one of {@code guesses}); any other error (a malformed body, a bad nickname) is not a
+   * guess and passes unchanged.
+   */
+  public HarmontException refuseIf(Set<ErrorCode> guesses, String address, HarmontException e) {
+    return guesses.contains(e.code()) ? refuse(address, e) : e;
   }
 
   /** Failures counted since {@code start}. Immutable, replaced on each failure. */

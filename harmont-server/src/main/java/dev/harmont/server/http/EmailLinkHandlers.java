@@ -61,7 +61,7 @@ final class EmailLinkHandlers {
     try {
       Responses.json(res, Status.OK_200, Wire.registrationOptions(emailLinks.signUpOptions(token)));
     } catch (HarmontException e) {
-      throw refused(client, e);
+      throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
@@ -78,7 +78,7 @@ final class EmailLinkHandlers {
           Wire.signedIn(
               emailLinks.signUpFinalize(challengeId, token, attestation, contexts.of(req))));
     } catch (HarmontException e) {
-      throw refused(client, e);
+      throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
@@ -96,7 +96,7 @@ final class EmailLinkHandlers {
       Responses.json(
           res, Status.OK_200, Wire.registrationOptions(emailLinks.recoverOptions(token)));
     } catch (HarmontException e) {
-      throw refused(client, e);
+      throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
@@ -113,18 +113,13 @@ final class EmailLinkHandlers {
           Wire.signedIn(
               emailLinks.recoverFinalize(token, challengeId, attestation, contexts.of(req))));
     } catch (HarmontException e) {
-      throw refused(client, e);
+      throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
   private static void noContent(ServerResponse res) {
     res.status(Status.NO_CONTENT_204);
     res.send();
-  }
-
-  /** Counts a refused link or credential; past the limit, the answer is 429 instead. */
-  private HarmontException refused(String client, HarmontException e) {
-    return REFUSALS.contains(e.code()) ? throttle.refuse(client, e) : e;
   }
 
   // What a guessed link or a forged credential gets; a body error is not a guess.

@@ -53,7 +53,7 @@ final class PasskeyHandlers {
           Status.OK_200,
           Wire.session(passkeys.login(challengeId, assertion, contexts.of(req))));
     } catch (HarmontException e) {
-      throw refused(client, e);
+      throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
@@ -75,7 +75,7 @@ final class PasskeyHandlers {
           Wire.passkey(
               passkeys.register(who, challengeId, attestation, nickname, contexts.of(req))));
     } catch (HarmontException e) {
-      throw refused(client, e);
+      throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
@@ -96,11 +96,6 @@ final class PasskeyHandlers {
     passkeys.remove(who, Routes.parameter(req), contexts.of(req));
     res.status(Status.NO_CONTENT_204);
     res.send();
-  }
-
-  /** Counts a refused credential or challenge; past the limit, the answer is 429 instead. */
-  private HarmontException refused(String client, HarmontException e) {
-    return REFUSALS.contains(e.code()) ? throttle.refuse(client, e) : e;
   }
 
   // What a wrong or forged credential gets; a bad nickname or a body error is not a guess.
