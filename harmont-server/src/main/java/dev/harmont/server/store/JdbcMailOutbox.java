@@ -156,31 +156,28 @@ final class JdbcMailOutbox implements MailOutbox, MailQueue {
 
   @Override
   public void retry(UUID id, String owner, Instant next, String error) {
-    db.write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE mail_outbox SET lease_owner = NULL, lease_until = NULL,"
-                      + " next_attempt_at = ?, last_error = ? WHERE id = ? AND lease_owner = ?")) {
-            dialect.setInstant(ps, 1, next);
-            ps.setString(2, shorten(error));
-            dialect.setUuid(ps, 3, id);
-            ps.setString(4, owner);
-            ps.executeUpdate();
-          }
-          return null;
-        });
+    release(id, owner, "next_attempt_at = ?", next, error);
   }
 
   @Override
   public void giveUp(UUID id, String owner, Instant now, String error) {
+    release(id, owner, "sealed = NULL, failed_at = ?", now, error);
+  }
+
+  /**
+   * Ends {@code owner}'s lease on message {@code id}, setting {@code assignments} (one {@code ?},
+   * bound to {@code at}) and the last error; a lease that passed to another node meanwhile is left
+   * alone.
+   */
+  private void release(UUID id, String owner, String assignments, Instant at, String error) {
     db.write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "UPDATE mail_outbox SET lease_owner = NULL, lease_until = NULL, sealed = NULL,"
-                      + " failed_at = ?, last_error = ? WHERE id = ? AND lease_owner = ?")) {
-            dialect.setInstant(ps, 1, now);
+                  "UPDATE mail_outbox SET lease_owner = NULL, lease_until = NULL, "
+                      + assignments
+                      + ", last_error = ? WHERE id = ? AND lease_owner = ?")) {
+            dialect.setInstant(ps, 1, at);
             ps.setString(2, shorten(error));
             dialect.setUuid(ps, 3, id);
             ps.setString(4, owner);
