@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP-edge bake-off (issue 25; results in bench/RESULTS.md): GET /api/v0/user (bearer looked
 # up in an in-memory auth cache, same answer bytes) on
-#   helidon  today's real server (Helidon 4.5 + MethodCase), seeded with one user;
+#   harmont  today's real server (edge/HttpEdge on Jetty 12), seeded with one user;
 #   hspike   bench/edge spike, Helidon 4.5 alone with the same minimal handler as the others
 #            (what Helidon itself costs, apart from our filters, access log and metrics);
 #   jetty    bench/edge spike, Jetty 12.1.14 core handler on virtual threads;
@@ -16,6 +16,7 @@
 BENCH_DURATION=${BENCH_DURATION:-8s}
 . "$(dirname "$0")/lib.sh"
 need_wrk
+need_nginx
 build
 SPIKES="$BENCH_DIR/edge/target"
 if [ -z "${BENCH_NO_BUILD:-}" ] || [ ! -f "$SPIKES/edge-spikes.jar" ]; then
@@ -67,19 +68,19 @@ wait_up() {
   return 1
 }
 
-# Helidon: today's server, AOT cache primed as deployed.
+# harmont: today's server, AOT cache primed as deployed.
 prime_aot "$ROOT"
 mkdir -p "$WORK/data"
 seed --data-dir "$WORK/data" --users 1 --tokens-out "$WORK/key" 2>"$WORK/seed.log"
 KEY=$(head -n 1 "$WORK/key")
 auth=(-H "Authorization: Bearer $KEY")
-HELIDON_PORT=$(free_port)
+HARMONT_PORT=$(free_port)
 T0=$(now_ms)
-setsid "$ROOT/harmont" serve --port "$HELIDON_PORT" --data-dir "$WORK/data" >"$WORK/helidon.out" 2>"$WORK/helidon.err" &
-HELIDON_PID=$!
-PIDS+=("$HELIDON_PID")
-COLD_helidon=$(wait_up "http://127.0.0.1:$HELIDON_PORT/api/v0/user" "${auth[@]}")
-curl -fs "${auth[@]}" "http://127.0.0.1:$HELIDON_PORT/api/v0/user" >"$WORK/user.json"
+setsid "$ROOT/harmont" serve --port "$HARMONT_PORT" --data-dir "$WORK/data" >"$WORK/harmont.out" 2>"$WORK/harmont.err" &
+HARMONT_PID=$!
+PIDS+=("$HARMONT_PID")
+COLD_harmont=$(wait_up "http://127.0.0.1:$HARMONT_PORT/api/v0/user" "${auth[@]}")
+curl -fs "${auth[@]}" "http://127.0.0.1:$HARMONT_PORT/api/v0/user" >"$WORK/user.json"
 
 spike() { # NAME CLASS
   local port
@@ -125,7 +126,7 @@ PIDS+=($!)
 COLD_nginx=$(wait_up "http://127.0.0.1:$NGINX_PORT/api/v0/user")
 cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT/api/v0/user") "$WORK/user.json" || log "nginx's bytes differ"
 
-url_helidon="http://127.0.0.1:$HELIDON_PORT"
+url_harmont="http://127.0.0.1:$HARMONT_PORT"
 url_hspike="http://127.0.0.1:$PORT_hspike"
 url_jetty="http://127.0.0.1:$PORT_jetty"
 url_vertx="http://127.0.0.1:$PORT_vertx"
@@ -145,19 +146,19 @@ probe() { # NAME URL
   awk -v t="$t" 'BEGIN {exit !(t < 0.9)}' && r+=(expect-refused-at-once:PASS) || r+=(expect-refused-at-once:FAIL)
   echo "probe $1 ${r[*]}"
 }
-for s in helidon hspike jetty vertx; do
+for s in harmont hspike jetty vertx; do
   u=url_$s
   probe "$s" "${!u}"
 done
 
 log "warming up (${BENCH_WARMUP:-10s} each)"
-for s in nginx helidon hspike jetty vertx; do
+for s in nginx harmont hspike jetty vertx; do
   u=url_$s
   DURATION=${BENCH_WARMUP:-10s} measure warmup "${!u}/api/v0/user" "${auth[@]}" >/dev/null
 done
 echo "label rps p50_ms p99_ms p99.9_ms max_ms errors"
 for _ in $(seq 1 "$ROUNDS"); do
-  for s in nginx helidon hspike jetty vertx; do
+  for s in nginx harmont hspike jetty vertx; do
     u=url_$s
     measure "user_$s" "${!u}/api/v0/user" "${auth[@]}"
   done
@@ -169,13 +170,13 @@ for _ in $(seq 1 "$ROUNDS"); do
 done
 echo
 printf '%-14s %10s %8s %8s %9s %8s\n' median rps p50_ms p99_ms p99.9_ms max_ms
-for l in user_nginx user_helidon user_hspike user_jetty user_vertx verify_hspike verify_jetty verify_vertx post_hspike post_jetty post_vertx; do
+for l in user_nginx user_harmont user_hspike user_jetty user_vertx verify_hspike verify_jetty verify_vertx post_hspike post_jetty post_vertx; do
   printf '%-14s %10s %8s %8s %9s %8s\n' "$l" "$(med "$l" 2)" "$(med "$l" 3)" "$(med "$l" 4)" "$(med "$l" 5)" "$(med "$l" 6)"
 done
 echo
-for s in helidon hspike jetty vertx; do
+for s in harmont hspike jetty vertx; do
   pid=PID_$s
-  [ "$s" = helidon ] && pid=HELIDON_PID
+  [ "$s" = harmont ] && pid=HARMONT_PID
   cold=COLD_$s
   echo "$s: throughput/nginx $(ratio "$(med "user_$s" 2)" "$(med user_nginx 2)"), p99/nginx $(ratio "$(med "user_$s" 4)" "$(med user_nginx 4)"), RSS $(rss_mb "${!pid}") MB, cold start ${!cold} ms"
 done

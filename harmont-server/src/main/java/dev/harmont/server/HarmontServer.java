@@ -9,6 +9,7 @@ import dev.harmont.server.account.Idempotency;
 import dev.harmont.server.account.SecurityLog;
 import dev.harmont.server.account.ServiceCredentials;
 import dev.harmont.server.account.SignInLinks;
+import dev.harmont.server.edge.HttpEdge;
 import dev.harmont.server.http.HttpApi;
 import dev.harmont.server.mail.LogOnlyTransport;
 import dev.harmont.server.mail.MailSender;
@@ -25,9 +26,7 @@ import dev.harmont.server.store.ChangeListener;
 import dev.harmont.server.store.Database;
 import dev.harmont.server.store.Dialect;
 import dev.harmont.server.store.SealingKeys;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http1.Http1Config;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,11 +43,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class HarmontServer implements AutoCloseable {
   private static final Duration DRAIN_PERIOD = Duration.ofSeconds(10);
   private static final System.Logger LOG = System.getLogger(HarmontServer.class.getName());
-  private static final String METRICS_SOCKET = "metrics";
 
   private final Database database;
   private final Accounts accounts;
-  private final WebServer web;
+  private final Web web;
   private final URI baseUri;
 
   private final ExecutorService background;
@@ -64,7 +62,7 @@ public final class HarmontServer implements AutoCloseable {
   private HarmontServer(
       Database database,
       Accounts accounts,
-      WebServer web,
+      Web web,
       URI baseUri,
       ExecutorService background,
       ChangeListener listener,
@@ -168,64 +166,14 @@ public final class HarmontServer implements AutoCloseable {
               authOutcomes,
               services,
               sso);
-      // Host is checked by HttpApi.http1 instead (an HTTP/1.0 request needs none; Helidon's check
-      // has no other replacement yet).
-      @SuppressWarnings("removal")
-      Http1Config http1 =
-          Http1Config.builder()
-              .maxHeadersSize(Math.max(4 * config.maxHeaderBytes(), 64 * 1024))
-              .maxPrologueLength(8192)
-              .validateRequestHostHeader(false)
-              // Helidon re-checks every response header value, char by char, on every response
-              // (~9 % of the CPU of GET /api/v0/user, bench/RESULTS.md issue 16). Every value we
-              // send is a constant, a number, a value we made (request id, ETag) or an inbound
-              // value checked before it is echoed (X-Request-Id by RequestId, Origin by CorsFilter:
-              // visible ASCII only); LimitsAndProtectionsTest and RequestIdTest hold that.
-              .validateResponseHeaders(false)
-              .build();
-      WebServerConfig.Builder builder =
-          WebServer.builder()
-              .host(config.host())
-              .port(config.port())
-              .shutdownHook(false)
-              .shutdownGracePeriod(DRAIN_PERIOD)
-              // The body limit is enforced while reading (Bodies). Helidon's own limit is the
-              // drain cap: a refused or ignored body up to this size is read and discarded, so the
-              // connection stays usable and no byte of it is parsed as a next request; past it
-              // the connection is closed.
-              .maxPayloadSize(drainCap(config.maxBodyBytes()))
-              .addProtocol(http1)
-              .addConnectionSelector(HttpApi.http1(http1))
-              .directHandlers(api.directHandlers(http1))
-              .routing(api.routing());
-      if (config.metricsAddress() != null) {
-        // A listener of its own, never the API's: the metrics are for the operator's network.
-        builder.putSocket(
-            METRICS_SOCKET,
-            socket ->
-                socket
-                    .host(config.metricsAddress().host())
-                    .port(config.metricsAddress().port())
-                    .routing(metrics.routing()));
-      }
-      WebServer web = builder.build().start();
-      if (!web.isRunning()) {
-        // Helidon logs the listener that failed, stops the others and returns.
-        throw new IllegalArgumentException(
-            "Cannot listen on "
-                + new ListenAddress(config.host(), config.port())
-                + (config.metricsAddress() == null
-                    ? ""
-                    : " and " + config.metricsAddress() + " (metrics)")
-                + ": an address is in use or not available here (see the log above).");
-      }
+      Web web = Web.start(config, api, metrics);
       String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
       if (host.equals("0.0.0.0") || host.equals("[::]")) {
         host = "127.0.0.1";
       }
-      URI base = URI.create("http://" + host + ":" + web.port());
+      URI base = URI.create("http://" + host + ":" + web.api().port());
       docBase.compareAndSet(null, base.toString());
-      relyingParty.set(RelyingParty.of(config.publicUrl(), web.port()));
+      relyingParty.set(RelyingParty.of(config.publicUrl(), web.api().port()));
       Thread pruner =
           startPruning(accounts.securityLog(), accounts.idempotency(), config.eventPruneInterval());
       return new HarmontServer(
@@ -328,17 +276,75 @@ public final class HarmontServer implements AutoCloseable {
             });
   }
 
-  private static long drainCap(int maxBodyBytes) {
-    return Math.max(16L * maxBodyBytes, 1024 * 1024);
+  /** The API's listener and, when metrics are on, the metrics listener. */
+  private record Web(HttpEdge api, HttpEdge metrics) implements AutoCloseable {
+    static Web start(ServerConfig config, HttpApi api, Metrics metrics) {
+      HttpEdge apiEdge = null;
+      try {
+        apiEdge =
+            HttpEdge.start(
+                new HttpEdge.Settings(
+                    config.host(),
+                    config.port(),
+                    api.handler(),
+                    api.refusals(),
+                    parserHeaderBytes(config),
+                    DRAIN_PERIOD));
+        // A listener of its own, never the API's: the metrics are for the operator's network.
+        HttpEdge metricsEdge =
+            config.metricsAddress() == null
+                ? null
+                : HttpEdge.start(
+                    new HttpEdge.Settings(
+                        config.metricsAddress().host(),
+                        config.metricsAddress().port(),
+                        metrics.handler(),
+                        (req, res) -> res.send(),
+                        parserHeaderBytes(config),
+                        DRAIN_PERIOD));
+        return new Web(apiEdge, metricsEdge);
+      } catch (IOException e) {
+        if (apiEdge != null) {
+          apiEdge.close();
+        }
+        throw new IllegalArgumentException(
+            "Cannot listen on "
+                + (apiEdge == null
+                    ? new ListenAddress(config.host(), config.port())
+                    : config.metricsAddress() + " (metrics)")
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+    }
+
+    /**
+     * Request line and headers the HTTP parser reads before refusing a request itself (431): above
+     * {@code --max-header-bytes}, which EdgeFilter answers in our envelope with the limit named.
+     */
+    private static int parserHeaderBytes(ServerConfig config) {
+      return Math.max(4 * config.maxHeaderBytes(), 64 * 1024) + 8192;
+    }
+
+    @Override
+    public void close() {
+      try {
+        api.close();
+      } finally {
+        if (metrics != null) {
+          metrics.close();
+        }
+      }
+    }
   }
 
   public int port() {
-    return web.port();
+    return web.api().port();
   }
 
   /** The port of the metrics listener; -1 when metrics are off. */
   public int metricsPort() {
-    return metrics.enabled() ? web.port(METRICS_SOCKET) : -1;
+    return web.metrics() == null ? -1 : web.metrics().port();
   }
 
   public URI baseUri() {
@@ -392,7 +398,7 @@ public final class HarmontServer implements AutoCloseable {
   public void close() {
     try {
       pruner.interrupt();
-      web.stop();
+      web.close();
       // Let pending last-used writes and a running deletion of old events finish before the
       // pools go.
       background.shutdown();

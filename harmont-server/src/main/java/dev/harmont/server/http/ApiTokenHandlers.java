@@ -7,9 +7,8 @@ import dev.harmont.server.account.AccountService.ExpiryChange;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -25,22 +24,22 @@ final class ApiTokenHandlers {
     this.contexts = contexts;
   }
 
-  void listApiTokens(ServerRequest req, ServerResponse res, Authenticated who) {
-    Responses.json(res, Status.OK_200, Wire.apiTokenList(accounts.listApiTokens(who)));
+  void listApiTokens(Request req, Response res, Authenticated who) {
+    Responses.json(res, 200, Wire.apiTokenList(accounts.listApiTokens(who)));
   }
 
-  void createApiToken(ServerRequest req, ServerResponse res, Authenticated who) {
+  void createApiToken(Request req, Response res, Authenticated who) {
     ObjectNode body = bodies.optionalObject(req);
     String description = Wire.optionalString(body, "description");
     Instant expiresAt =
         Wire.optionalDateTime(body, "expires_at", ErrorCode.API_TOKEN_EXPIRES_AT_INVALID);
     Responses.json(
         res,
-        Status.CREATED_201,
+        201,
         Wire.created(accounts.createApiToken(who, description, expiresAt, contexts.of(req))));
   }
 
-  void rotateApiToken(ServerRequest req, ServerResponse res, Authenticated who) {
+  void rotateApiToken(Request req, Response res, Authenticated who) {
     ObjectNode body = bodies.optionalObject(req);
     // Absent: the key's lifetime again; null: never expires; a date-time: as create takes it.
     ExpiryChange expiry =
@@ -50,7 +49,7 @@ final class ApiTokenHandlers {
                 Wire.optionalDateTime(body, "expires_at", ErrorCode.API_TOKEN_EXPIRES_AT_INVALID));
     Responses.json(
         res,
-        Status.CREATED_201,
+        201,
         Wire.created(
             accounts.rotateApiToken(
                 who, Routes.parameter(req), expiry, gracePeriod(body), contexts.of(req))));
@@ -68,8 +67,8 @@ final class ApiTokenHandlers {
     return Duration.ofSeconds(node.longValue());
   }
 
-  void revokeApiToken(ServerRequest req, ServerResponse res, Authenticated who) {
+  void revokeApiToken(Request req, Response res, Authenticated who) {
     accounts.revokeApiToken(who, Routes.parameter(req), contexts.of(req));
-    res.status(Status.NO_CONTENT_204).send();
+    res.status(204).send();
   }
 }

@@ -5,10 +5,9 @@ import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.Authenticator;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Handler;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.util.List;
 
 /**
@@ -46,7 +45,7 @@ public final class Bearer {
   /** A handler that runs only for an authenticated caller. */
   @FunctionalInterface
   public interface AuthenticatedHandler {
-    void handle(ServerRequest req, ServerResponse res, Authenticated who);
+    void handle(Request req, Response res, Authenticated who);
   }
 
   /** {@code handler}, run only once the request's bearer credential authenticates. */
@@ -60,8 +59,8 @@ public final class Bearer {
    * @throws HarmontException {@link ErrorCode#UNAUTHORIZED}, or {@link ErrorCode#RATE_LIMITED} when
    *     the credential is refused and its address is over the limit
    */
-  public Authenticated authenticate(ServerRequest req) {
-    if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+  public Authenticated authenticate(Request req) {
+    if (!req.hasHeader("Authorization")) {
       outcomes.outcome(AuthOutcome.MISSING);
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
@@ -81,8 +80,8 @@ public final class Bearer {
     }
   }
 
-  private String presentedSecret(ServerRequest req) {
-    List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
+  private String presentedSecret(Request req) {
+    List<String> values = req.headerValues("Authorization");
     if (values.size() != 1) {
       outcomes.outcome(AuthOutcome.UNKNOWN);
       throw new HarmontException(ErrorCode.UNAUTHORIZED);
@@ -102,11 +101,11 @@ public final class Bearer {
    * null when it has no such header (none, several, another scheme). For what must be decided
    * before authentication ({@link IdempotentPosts}); counts nothing.
    */
-  static String presented(ServerRequest req) {
-    if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+  static String presented(Request req) {
+    if (!req.hasHeader("Authorization")) {
       return null;
     }
-    List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
+    List<String> values = req.headerValues("Authorization");
     return values.size() == 1 ? secretOf(values.get(0)) : null;
   }
 

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
+import dev.harmont.server.edge.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +32,7 @@ final class Bodies {
   }
 
   /** The body as a JSON object, or null when the request has none. */
-  ObjectNode optionalObject(ServerRequest req) {
+  ObjectNode optionalObject(Request req) {
     byte[] body = bytes(req);
     if (body.length == 0) {
       return null;
@@ -50,7 +49,7 @@ final class Bodies {
    * @throws HarmontException {@link ErrorCode#UNSUPPORTED_MEDIA_TYPE} for a body of another type,
    *     {@link ErrorCode#PAYLOAD_TOO_LARGE} past the limit
    */
-  Map<String, List<String>> form(ServerRequest req) {
+  Map<String, List<String>> form(Request req) {
     byte[] body = read(req, Bodies::requireFormMediaType);
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (body.length == 0) {
@@ -86,37 +85,36 @@ final class Bodies {
    * or {@link #optionalObject}, gets the same bytes (what runs before a handler may need them, as
    * {@link IdempotentPosts} does to hash the request).
    */
-  byte[] bytes(ServerRequest req) {
+  byte[] bytes(Request req) {
     return read(req, Bodies::requireJsonMediaType);
   }
 
   /** The body, read once; {@code requireType} checks its media type before any of it is read. */
-  private byte[] read(ServerRequest req, Consumer<ServerRequest> requireType) {
-    Optional<Read> read = req.context().get(Read.class);
+  private byte[] read(Request req, Consumer<Request> requireType) {
+    Optional<Read> read = req.get(Read.class);
     if (read.isPresent()) {
       return read.get().bytes();
     }
-    Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-    if (declared.isPresent() && declared.get() > maxBytes) {
+    if (req.contentLength() > maxBytes) {
       throw tooLarge();
     }
-    if (declared.orElse(0L) > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING)) {
+    if (req.hasBody()) {
       // Before reading: a client that sent `Expect: 100-continue` hears the refusal at once.
       requireType.accept(req);
     }
     byte[] body = readAtMost(req);
-    req.context().register(new Read(body));
+    req.register(new Read(body));
     return body;
   }
 
   /** A body already read from the request, kept for whoever reads it next. */
   private record Read(byte[] bytes) {}
 
-  private byte[] readAtMost(ServerRequest req) {
-    if (!req.content().hasEntity()) {
+  private byte[] readAtMost(Request req) {
+    if (!req.hasBody()) {
       return new byte[0];
     }
-    try (InputStream in = req.content().inputStream()) {
+    try (InputStream in = req.body()) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
         throw tooLarge();
@@ -134,8 +132,8 @@ final class Bodies {
   }
 
   /** {@code application/x-www-form-urlencoded}, for the OAuth endpoints. */
-  private static void requireFormMediaType(ServerRequest req) {
-    String header = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+  private static void requireFormMediaType(Request req) {
+    String header = req.header("Content-Type").orElse("");
     String type = header.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!type.equals("application/x-www-form-urlencoded")) {
       String got = header.isBlank() ? "no Content-Type" : "Content-Type `" + clip(header) + "`";
@@ -148,8 +146,8 @@ final class Bodies {
   }
 
   /** {@code application/json} or {@code application/*+json}, UTF-8 if a charset is named. */
-  private static void requireJsonMediaType(ServerRequest req) {
-    String header = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+  private static void requireJsonMediaType(Request req) {
+    String header = req.header("Content-Type").orElse("");
     String[] parts = header.split(";", -1);
     String type = parts[0].strip().toLowerCase(Locale.ROOT);
     boolean json =

@@ -7,9 +7,8 @@ import dev.harmont.server.account.CliGrants;
 import dev.harmont.server.account.CreatedCliGrant;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 
 /**
  * createCliGrant (the console, on behalf of its signed-in user) and exchangeCliGrant (the CLI, with
@@ -38,7 +37,7 @@ final class CliGrantHandlers {
     this.clients = clients;
   }
 
-  void createCliGrant(ServerRequest req, ServerResponse res, Authenticated who) {
+  void createCliGrant(Request req, Response res, Authenticated who) {
     ObjectNode body = bodies.optionalObject(req);
     CreatedCliGrant created =
         grants.create(
@@ -50,16 +49,16 @@ final class CliGrantHandlers {
     ObjectNode out = Json.object();
     out.put("code", created.code());
     out.put("expires_at", Wire.instant(created.expiresAt()));
-    Responses.json(res, Status.CREATED_201, out);
+    Responses.json(res, 201, out);
   }
 
-  void exchangeCliGrant(ServerRequest req, ServerResponse res) {
+  void exchangeCliGrant(Request req, Response res) {
     String client = clients.of(req);
     try {
       ObjectNode body = bodies.optionalObject(req);
       Responses.json(
           res,
-          Status.CREATED_201,
+          201,
           Wire.created(
               grants.exchange(text(body, "code"), text(body, "code_verifier"), contexts.of(req))));
     } catch (HarmontException e) {
@@ -75,14 +74,14 @@ final class CliGrantHandlers {
    * denyCliGrant: the console's Cancel, on behalf of its signed-in user, for a CLI waiting for a
    * pasted code; 204.
    */
-  void denyCliGrant(ServerRequest req, ServerResponse res, Authenticated who) {
+  void denyCliGrant(Request req, Response res, Authenticated who) {
     ObjectNode body = bodies.optionalObject(req);
     grants.deny(
         who,
         Wire.optionalString(body, "code_challenge"),
         Wire.optionalString(body, "code_challenge_method"),
         Wire.optionalString(body, "client_name"));
-    res.status(Status.NO_CONTENT_204).send();
+    res.status(204).send();
   }
 
   /**
@@ -90,13 +89,13 @@ final class CliGrantHandlers {
    * {"status":"pending"}} or {@code {"status":"denied"}}. A malformed verifier counts as a failed
    * authentication, like a failed exchange.
    */
-  void getCliGrantStatus(ServerRequest req, ServerResponse res) {
+  void getCliGrantStatus(Request req, Response res) {
     String client = clients.of(req);
     try {
       ObjectNode body = bodies.optionalObject(req);
       ObjectNode out = Json.object();
       out.put("status", grants.isDenied(text(body, "code_verifier")) ? "denied" : "pending");
-      Responses.json(res, Status.OK_200, out);
+      Responses.json(res, 200, out);
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.CLI_GRANT_INVALID) {
         throw throttle.refuse(client, e);

@@ -1,9 +1,6 @@
 package dev.harmont.server.http;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import dev.harmont.server.edge.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,13 +18,13 @@ public final class ClientAddress {
   }
 
   /** The client address of {@code req}, as a string ({@code 203.0.113.7}). */
-  public String of(ServerRequest req) {
-    String peer = peerAddress(req.remotePeer().address());
+  public String of(Request req) {
+    String peer = req.peerAddress();
     if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
       return peer;
     }
     List<String> hops = new ArrayList<>();
-    for (String value : req.headers().values(HeaderNames.X_FORWARDED_FOR)) {
+    for (String value : req.headerValues("X-Forwarded-For")) {
       for (String hop : value.split(",")) {
         if (!hop.isBlank()) {
           hops.add(hop.strip());
@@ -40,12 +37,5 @@ public final class ClientAddress {
       }
     }
     return hops.isEmpty() ? peer : hops.get(0);
-  }
-
-  private static String peerAddress(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return inet.getAddress().getHostAddress();
-    }
-    return String.valueOf(address);
   }
 }

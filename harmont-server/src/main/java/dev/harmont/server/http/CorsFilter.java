@@ -2,14 +2,9 @@ package dev.harmont.server.http;
 
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.Filter;
-import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
+import dev.harmont.server.edge.Handler;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.util.List;
 import java.util.Set;
 
@@ -19,9 +14,8 @@ import java.util.Set;
  * are answered here. Credentials travel in the Authorization header, never in cookies, so {@code
  * Allow-Credentials} is never sent.
  */
-final class CorsFilter implements Filter {
-  private static final HeaderName REQUEST_METHOD =
-      HeaderNames.create("Access-Control-Request-Method");
+final class CorsFilter {
+  private static final String REQUEST_METHOD = "Access-Control-Request-Method";
 
   private final Set<String> origins;
 
@@ -29,39 +23,41 @@ final class CorsFilter implements Filter {
     this.origins = Set.copyOf(origins);
   }
 
-  @Override
-  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
-    if (origins.isEmpty() || origin == null) {
-      chain.proceed();
+  /** {@code next}, behind this filter. */
+  Handler wrap(Handler next) {
+    return origins.isEmpty() ? next : (req, res) -> filter(next, req, res);
+  }
+
+  private void filter(Handler next, Request req, Response res) throws Exception {
+    String origin = req.header("Origin").orElse(null);
+    if (origin == null) {
+      next.handle(req, res);
       return;
     }
     // Echoed in a response header: only an origin of visible ASCII ever is (the server does not
     // re-check response headers, see HarmontServer).
     boolean allowed = isVisibleAscii(origin) && (origins.contains("*") || origins.contains(origin));
-    boolean preflight =
-        req.prologue().method() == Method.OPTIONS && req.headers().contains(REQUEST_METHOD);
+    boolean preflight = req.method().equals("OPTIONS") && req.hasHeader(REQUEST_METHOD);
     if (!allowed) {
       if (preflight) {
         throw new HarmontException(
             ErrorCode.CORS_ORIGIN_NOT_ALLOWED,
             "Origin `" + origin.replaceAll("[^\\x20-\\x7e]", "?") + "` may not call this API.");
       }
-      chain.proceed();
+      next.handle(req, res);
       return;
     }
-    res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    res.header(HeaderNames.VARY, "Origin");
-    res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Request-Id, Retry-After");
+    res.header("Access-Control-Allow-Origin", origin);
+    res.header("Vary", "Origin");
+    res.header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
     if (preflight) {
-      res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PATCH, DELETE");
-      res.header(
-          HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, X-Request-Id");
-      res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
-      res.status(Status.NO_CONTENT_204).send();
+      res.header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE");
+      res.header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
+      res.header("Access-Control-Max-Age", "600");
+      res.status(204).send();
       return;
     }
-    chain.proceed();
+    next.handle(req, res);
   }
 
   private static boolean isVisibleAscii(String value) {

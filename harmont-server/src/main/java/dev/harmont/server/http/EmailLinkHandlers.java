@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.SignUpPolicy;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -38,34 +37,34 @@ final class EmailLinkHandlers {
     this.contexts = contexts;
   }
 
-  void getSignUpPolicy(ServerRequest req, ServerResponse res) {
+  void getSignUpPolicy(Request req, Response res) {
     SignUpPolicy policy = emailLinks.policy();
     ObjectNode out = Json.object();
     out.put("open", policy.open());
     ArrayNode domains = out.putArray("domains");
     policy.domains().forEach(domains::add);
-    Responses.json(res, Status.OK_200, out);
+    Responses.json(res, 200, out);
   }
 
-  void passkeySignupBegin(ServerRequest req, ServerResponse res) {
+  void passkeySignupBegin(Request req, Response res) {
     ObjectNode body = bodies.optionalObject(req);
     emailLinks.signUpBegin(
         Wire.optionalString(body, "email"), Wire.optionalString(body, "name"), clients.of(req));
     noContent(res);
   }
 
-  void passkeySignupOptions(ServerRequest req, ServerResponse res) {
+  void passkeySignupOptions(Request req, Response res) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String token = Wire.optionalString(body, "verification_token");
     try {
-      Responses.json(res, Status.OK_200, Wire.registrationOptions(emailLinks.signUpOptions(token)));
+      Responses.json(res, 200, Wire.registrationOptions(emailLinks.signUpOptions(token)));
     } catch (HarmontException e) {
       throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
-  void passkeySignupFinalize(ServerRequest req, ServerResponse res) {
+  void passkeySignupFinalize(Request req, Response res) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String challengeId = Wire.optionalString(body, "challenge_id");
@@ -74,7 +73,7 @@ final class EmailLinkHandlers {
     try {
       Responses.json(
           res,
-          Status.OK_200,
+          200,
           Wire.signedIn(
               emailLinks.signUpFinalize(challengeId, token, attestation, contexts.of(req))));
     } catch (HarmontException e) {
@@ -82,25 +81,24 @@ final class EmailLinkHandlers {
     }
   }
 
-  void recoverBegin(ServerRequest req, ServerResponse res) {
+  void recoverBegin(Request req, Response res) {
     ObjectNode body = bodies.optionalObject(req);
     emailLinks.recoverBegin(Wire.optionalString(body, "email"), clients.of(req));
     noContent(res);
   }
 
-  void recoverOptions(ServerRequest req, ServerResponse res) {
+  void recoverOptions(Request req, Response res) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String token = Wire.optionalString(body, "magic_link_token");
     try {
-      Responses.json(
-          res, Status.OK_200, Wire.registrationOptions(emailLinks.recoverOptions(token)));
+      Responses.json(res, 200, Wire.registrationOptions(emailLinks.recoverOptions(token)));
     } catch (HarmontException e) {
       throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
-  void recoverFinalize(ServerRequest req, ServerResponse res) {
+  void recoverFinalize(Request req, Response res) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String token = Wire.optionalString(body, "magic_link_token");
@@ -109,7 +107,7 @@ final class EmailLinkHandlers {
     try {
       Responses.json(
           res,
-          Status.OK_200,
+          200,
           Wire.signedIn(
               emailLinks.recoverFinalize(token, challengeId, attestation, contexts.of(req))));
     } catch (HarmontException e) {
@@ -117,8 +115,8 @@ final class EmailLinkHandlers {
     }
   }
 
-  private static void noContent(ServerResponse res) {
-    res.status(Status.NO_CONTENT_204);
+  private static void noContent(Response res) {
+    res.status(204);
     res.send();
   }
 

@@ -2,9 +2,8 @@ package dev.harmont.server.http;
 
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,7 +15,7 @@ import java.util.Locale;
 final class ErrorDocs {
   static final String PATH = "/docs/errors";
 
-  void index(ServerRequest req, ServerResponse res) {
+  void index(Request req, Response res) {
     StringBuilder rows = new StringBuilder();
     for (ErrorCode code : ErrorCode.values()) {
       rows.append("<tr><td><a href=\"")
@@ -44,7 +43,7 @@ final class ErrorDocs {
             + "</table>");
   }
 
-  void page(ServerRequest req, ServerResponse res) {
+  void page(Request req, Response res) {
     String wanted = Routes.parameter(req);
     ErrorCode code =
         Arrays.stream(ErrorCode.values())
@@ -69,7 +68,7 @@ final class ErrorDocs {
             + " (OpenAPI)</a></p>");
   }
 
-  private static void html(ServerResponse res, String title, String body) {
+  private static void html(Response res, String title, String body) {
     String page =
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
             + escape(title)
@@ -78,7 +77,7 @@ final class ErrorDocs {
             + "</h1>\n"
             + body
             + "\n</body></html>\n";
-    res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+    res.header("Content-Type", "text/html; charset=utf-8");
     res.send(page.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -3,14 +3,9 @@ package dev.harmont.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import dev.harmont.server.observe.RequestLogRecord;
-import io.helidon.http.DirectHandler;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpException;
-import io.helidon.http.RequestException;
-import io.helidon.http.ServerResponseHeaders;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,8 +14,8 @@ import java.util.logging.Logger;
  * The one error mapper: turns any failure into {@code
  * {"error":{type,code,message,doc_url,request_id}}} with the catalog's status. Unexpected
  * throwables become {@code internal_error}: logged with their stack and the request id, their
- * message never sent. Also renders what the HTTP library answers by itself (malformed requests,
- * oversized headers or bodies) through {@link #directHandler()}.
+ * message never sent. Also renders what the HTTP server refuses by itself (malformed requests,
+ * headers past its parser's limit) through {@link #sendRefusal}.
  */
 final class Errors {
   private static final String LOGGER = "dev.harmont.server.http.Errors";
@@ -40,16 +35,15 @@ final class Errors {
     return docBase.get() + "/docs/errors/" + code.code();
   }
 
-  /** Classifies a throwable: ours keep their code, the library's map by status, others are bugs. */
+  /** Classifies a throwable: ours keep their code, an unreadable body is 400, others are bugs. */
   HarmontException classify(Throwable t, RequestId requestId) {
     if (t instanceof HarmontException h) {
       return h;
     }
-    if (t instanceof RequestException re) {
-      return new HarmontException(forStatus(re.status().code()));
-    }
-    if (t instanceof HttpException he && he.status().code() < 500) {
-      return new HarmontException(forStatus(he.status().code()));
+    if (t instanceof Request.BodyNotRead) {
+      // Cut short, malformed chunking, a client gone quiet: theirs, not a bug of ours.
+      return new HarmontException(
+          ErrorCode.BAD_REQUEST, "The request body could not be read to its end.");
     }
     log(Level.SEVERE, "internal error, request_id=" + requestId.value(), requestId, t);
     return new HarmontException(ErrorCode.INTERNAL_ERROR);
@@ -67,7 +61,7 @@ final class Errors {
   }
 
   /** Writes the envelope for {@code error} on a response that was not sent yet. */
-  void send(ServerResponse res, RequestId requestId, HarmontException error) {
+  void send(Response res, RequestId requestId, HarmontException error) {
     send(res, requestId, error, false);
   }
 
@@ -75,7 +69,7 @@ final class Errors {
    * Writes the envelope for {@code error}; with {@code invalidToken}, a 401 says RFC 6750's {@code
    * error="invalid_token"} (a credential was presented and refused) as forward-auth answers do.
    */
-  void send(ServerResponse res, RequestId requestId, HarmontException error, boolean invalidToken) {
+  void send(Response res, RequestId requestId, HarmontException error, boolean invalidToken) {
     ErrorCode code = error.code();
     if (code == ErrorCode.SERVICE_UNAVAILABLE) {
       log(
@@ -83,20 +77,20 @@ final class Errors {
           "database unavailable, request_id=" + requestId.value() + ": " + rootMessage(error),
           requestId,
           null);
-      res.header(HeaderNames.RETRY_AFTER, "1");
+      res.header("Retry-After", "1");
     }
     if (error.retryAfterSeconds() > 0) {
-      res.header(HeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+      res.header("Retry-After", Long.toString(error.retryAfterSeconds()));
     }
     if (code == ErrorCode.UNAUTHORIZED && !invalidToken) {
-      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\"");
+      res.header("WWW-Authenticate", "Bearer realm=\"harmont\"");
     } else if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.UNAUTHORIZED) {
       // Only refused credentials are ever throttled (valid ones are always served): RFC 6750's
       // invalid_token tells a client that retrying the same credential cannot help.
-      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"harmont\", error=\"invalid_token\"");
+      res.header("WWW-Authenticate", "Bearer realm=\"harmont\", error=\"invalid_token\"");
     }
     res.status(code.status());
-    res.header(HeaderNames.CONTENT_TYPE, JSON_UTF8);
+    res.header("Content-Type", JSON_UTF8);
     res.send(Json.bytes(envelope(code, error.getMessage(), requestId)));
   }
 
@@ -113,38 +107,17 @@ final class Errors {
   }
 
   /**
-   * Renders the library's own early answers (before routing) as our envelope.
-   *
-   * @param parserHeaderLimit the HTTP parser's header limit: a request refused after reading more
-   *     header bytes than that is answered 431
+   * Renders what the HTTP server refuses by itself before any handler runs (a malformed request
+   * line or header, headers past the parser's limit), whose status it chose: in our envelope.
    */
-  DirectHandler directHandler(int parserHeaderLimit) {
-    return new DirectHandler() {
-      @Override
-      public TransportResponse handle(
-          TransportRequest request,
-          EventType eventType,
-          Status status,
-          ServerResponseHeaders headers,
-          String message) {
-        RequestId requestId = RequestId.from(request.headers());
-        ErrorCode code = forStatus(status.code());
-        // Headers past the parser's own limit: Helidon says only "bad request" (MethodCase).
-        if (code == ErrorCode.BAD_REQUEST && MethodCase.headerBytesRead() >= parserHeaderLimit) {
-          code = ErrorCode.HEADERS_TOO_LARGE;
-        }
-        String text = code.message();
-        headers.set(HeaderNames.CONTENT_TYPE, JSON_UTF8);
-        headers.set(RequestId.HEADER, requestId.value());
-        headers.set(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        headers.set(HeaderNames.CACHE_CONTROL, "no-store");
-        return TransportResponse.builder()
-            .status(Status.create(code.status()))
-            .headers(headers)
-            .entity(Json.bytes(envelope(code, text, requestId)))
-            .build();
-      }
-    };
+  void sendRefusal(Request req, Response res) {
+    RequestId requestId = RequestId.from(req);
+    ErrorCode code = forStatus(res.status());
+    res.reset();
+    EdgeFilter.applyHeaders(res, requestId, "/api/");
+    res.status(code.status());
+    res.header("Content-Type", JSON_UTF8);
+    res.send(Json.bytes(envelope(code, code.message(), requestId)));
   }
 
   static ErrorCode forStatus(int status) {

@@ -7,19 +7,12 @@ import dev.harmont.server.account.AuthOutcome;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.ServiceCredentials;
+import dev.harmont.server.edge.Handler;
 import dev.harmont.server.http.Routes.Route;
 import dev.harmont.server.signin.EmailLinks;
 import dev.harmont.server.signin.Passkeys;
 import dev.harmont.server.signin.Sso;
 import dev.harmont.server.web.Console;
-import io.helidon.http.DirectHandler;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.DirectHandlers;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -55,7 +48,7 @@ public final class HttpApi {
           ErrorDocs.PATH + "/{code}");
 
   private final Errors errors;
-  private final HttpRouting.Builder routing;
+  private final Handler handler;
   private final RequestMetrics metrics;
 
   /**
@@ -112,149 +105,131 @@ public final class HttpApi {
 
     List<Route> routes = new ArrayList<>();
     for (String page : Console.PAGES) {
-      routes.add(new Route(Method.GET, page, console.page()));
+      routes.add(new Route("GET", page, console.page()));
     }
     routes.addAll(
         List.of(
-            new Route(Method.GET, "/api/v0/user", bearer.protect(users::getCurrentUser)),
-            new Route(Method.PATCH, "/api/v0/user", bearer.protect(users::updateCurrentUser)),
-            new Route(Method.DELETE, "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
-            new Route(Method.GET, "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
+            new Route("GET", "/api/v0/user", bearer.protect(users::getCurrentUser)),
+            new Route("PATCH", "/api/v0/user", bearer.protect(users::updateCurrentUser)),
+            new Route("DELETE", "/api/v0/user", bearer.protect(users::deleteCurrentUser)),
+            new Route("GET", "/api/v0/user/api-tokens", bearer.protect(tokens::listApiTokens)),
             new Route(
-                Method.POST,
-                "/api/v0/user/api-tokens",
-                posts.authenticated(tokens::createApiToken)),
+                "POST", "/api/v0/user/api-tokens", posts.authenticated(tokens::createApiToken)),
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/user/api-tokens/{id}/rotate",
                 posts.authenticated(tokens::rotateApiToken)),
             // Listed before revoke, so that another method on .../rotate is a 405 naming POST.
             // {id} is one raw segment, decoded: `a%2Fb` is the id "a/b", which is not the
             // caller's key (api_token_not_found) like any other.
             new Route(
-                Method.DELETE,
-                "/api/v0/user/api-tokens/{id}",
-                bearer.protect(tokens::revokeApiToken)),
-            new Route(Method.POST, "/api/v0/auth/logout", posts.authenticated(users::logout)),
+                "DELETE", "/api/v0/user/api-tokens/{id}", bearer.protect(tokens::revokeApiToken)),
+            new Route("POST", "/api/v0/auth/logout", posts.authenticated(users::logout)),
+            new Route("POST", "/api/v0/auth/sessions", posts.authenticated(signIn::createSession)),
             new Route(
-                Method.POST, "/api/v0/auth/sessions", posts.authenticated(signIn::createSession)),
-            new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/sign-in-links/redeem",
                 posts.scopedByBody(signIn::redeemSignInLink)),
             // Any bearer may create a grant, personal key or session: a key can already mint keys
             // (createApiToken), so refusing it would protect nothing. The console uses its session.
             new Route(
-                Method.POST,
-                "/api/v0/auth/cli-grants",
-                posts.authenticated(grants::createCliGrant)),
+                "POST", "/api/v0/auth/cli-grants", posts.authenticated(grants::createCliGrant)),
             // No bearer: the code and its PKCE verifier are the credential.
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/cli-grants/exchange",
                 posts.scopedByBody(grants::exchangeCliGrant)),
             // Cancel on the console's page, so that a CLI waiting for a pasted code stops.
             new Route(
-                Method.POST,
-                "/api/v0/auth/cli-grants/deny",
-                posts.authenticated(grants::denyCliGrant)),
+                "POST", "/api/v0/auth/cli-grants/deny", posts.authenticated(grants::denyCliGrant)),
             // No bearer: the PKCE verifier is the credential.
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/cli-grants/status",
                 posts.scopedByBody(grants::getCliGrantStatus)),
-            new Route(
-                Method.GET, "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
+            new Route("GET", "/api/v0/auth/token", bearer.protect(securityLog::getCurrentToken)),
             // Passkeys: signing in needs no bearer (the assertion is the credential); adding and
             // managing them needs one, a session or a key.
             // No Idempotency-Key here: the request carries no credential to scope a kept answer
             // by (a shared `{}` body would hand one client's challenge to another), and a retry
             // only makes another challenge.
             new Route(
-                Method.POST,
-                "/api/v0/auth/passkey/login/options",
-                passkeyHandlers::passkeyLoginOptions),
+                "POST", "/api/v0/auth/passkey/login/options", passkeyHandlers::passkeyLoginOptions),
             // No bearer: the signed assertion is the credential.
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/passkey/login/finalize",
                 posts.scopedByBody(passkeyHandlers::passkeyLoginFinalize)),
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/passkey/register/options",
                 posts.authenticated(passkeyHandlers::passkeyRegisterOptions)),
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/passkey/register/finalize",
                 posts.authenticated(passkeyHandlers::passkeyRegisterFinalize)),
             new Route(
-                Method.GET, "/api/v0/user/passkeys", bearer.protect(passkeyHandlers::listPasskeys)),
+                "GET", "/api/v0/user/passkeys", bearer.protect(passkeyHandlers::listPasskeys)),
             new Route(
-                Method.PATCH,
+                "PATCH",
                 "/api/v0/user/passkeys/{id}",
                 bearer.protect(passkeyHandlers::renamePasskey)),
             new Route(
-                Method.DELETE,
+                "DELETE",
                 "/api/v0/user/passkeys/{id}",
                 bearer.protect(passkeyHandlers::deletePasskey)),
-            new Route(Method.GET, "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
+            new Route("GET", "/api/v0/user/events", bearer.protect(securityLog::listEvents)),
             // Sign-up and recovery by email: no bearer (the emailed link is the credential). The
             // begin and options calls take no Idempotency-Key (a retry only makes another link or
             // challenge, within the hourly limit); finalize, like a passkey sign-in, is scoped
             // by its body.
-            new Route(Method.GET, "/api/v0/auth/signup", emailLinkHandlers::getSignUpPolicy),
+            new Route("GET", "/api/v0/auth/signup", emailLinkHandlers::getSignUpPolicy),
             new Route(
-                Method.POST,
-                "/api/v0/auth/passkey/signup/begin",
-                emailLinkHandlers::passkeySignupBegin),
+                "POST", "/api/v0/auth/passkey/signup/begin", emailLinkHandlers::passkeySignupBegin),
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/passkey/signup/options",
                 emailLinkHandlers::passkeySignupOptions),
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/passkey/signup/finalize",
                 posts.scopedByBody(emailLinkHandlers::passkeySignupFinalize)),
-            new Route(Method.POST, "/api/v0/auth/recover/begin", emailLinkHandlers::recoverBegin),
+            new Route("POST", "/api/v0/auth/recover/begin", emailLinkHandlers::recoverBegin),
+            new Route("POST", "/api/v0/auth/recover/options", emailLinkHandlers::recoverOptions),
             new Route(
-                Method.POST, "/api/v0/auth/recover/options", emailLinkHandlers::recoverOptions),
-            new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/recover/finalize",
                 posts.scopedByBody(emailLinkHandlers::recoverFinalize)),
             // Single sign-on (issue 24). The browser legs need no bearer: state, cookie and the
             // provider's code are the credential; the console then redeems a one-time code.
-            new Route(Method.GET, "/api/v0/auth/providers", ssoHandlers::listAuthProviders),
-            new Route(Method.GET, "/api/v0/auth/oidc/start", ssoHandlers::startOidcSignIn),
-            new Route(Method.GET, "/api/v0/auth/oidc/callback", ssoHandlers::finishOidcSignIn),
+            new Route("GET", "/api/v0/auth/providers", ssoHandlers::listAuthProviders),
+            new Route("GET", "/api/v0/auth/oidc/start", ssoHandlers::startOidcSignIn),
+            new Route("GET", "/api/v0/auth/oidc/callback", ssoHandlers::finishOidcSignIn),
             new Route(
-                Method.POST,
+                "POST",
                 "/api/v0/auth/oidc/redeem",
                 posts.scopedByBody(ssoHandlers::redeemOidcSignIn)),
+            new Route("POST", "/api/v0/auth/google", posts.scopedByBody(ssoHandlers::authGoogle)),
+            new Route("POST", "/api/v0/auth/github", posts.scopedByBody(ssoHandlers::authGithub)),
             new Route(
-                Method.POST, "/api/v0/auth/google", posts.scopedByBody(ssoHandlers::authGoogle)),
+                "GET", "/api/v0/user/identities", bearer.protect(ssoHandlers::listIdentities)),
             new Route(
-                Method.POST, "/api/v0/auth/github", posts.scopedByBody(ssoHandlers::authGithub)),
-            new Route(
-                Method.GET, "/api/v0/user/identities", bearer.protect(ssoHandlers::listIdentities)),
-            new Route(
-                Method.DELETE,
+                "DELETE",
                 "/api/v0/user/identities/{id}",
                 bearer.protect(ssoHandlers::deleteIdentity)),
             new Route(
-                Method.GET,
+                "GET",
                 "/api/v0/openapi.json",
                 (req, res) -> {
-                  res.header(HeaderNames.CONTENT_TYPE, Errors.JSON_UTF8);
+                  res.header("Content-Type", Errors.JSON_UTF8);
                   res.send(openApi);
                 }),
             new Route(
-                Method.GET,
+                "GET",
                 "/healthz",
-                (req, res) ->
-                    Responses.json(res, Status.OK_200, Json.object().put("status", "ok"))),
+                (req, res) -> Responses.json(res, 200, Json.object().put("status", "ok"))),
             new Route(
-                Method.GET,
+                "GET",
                 "/readyz",
                 (req, res) -> {
                   if (!ready.getAsBoolean()) {
@@ -262,17 +237,17 @@ public final class HttpApi {
                         ErrorCode.SERVICE_UNAVAILABLE,
                         "Not ready: the database does not answer or does not accept writes.");
                   }
-                  Responses.json(res, Status.OK_200, Json.object().put("status", "ready"));
+                  Responses.json(res, 200, Json.object().put("status", "ready"));
                 }),
-            new Route(Method.GET, ErrorDocs.PATH, docs::index),
-            new Route(Method.GET, Console.ASSET_ROUTE, console.asset(Routes::parameter)),
-            new Route(Method.GET, ErrorDocs.PATH + "/{code}", docs::page),
+            new Route("GET", ErrorDocs.PATH, docs::index),
+            new Route("GET", Console.ASSET_ROUTE, console.asset(Routes::parameter)),
+            new Route("GET", ErrorDocs.PATH + "/{code}", docs::page),
             // Forward-auth: a proxy's sub-request keeps the method of what it checks, and may be
             // configured to append the original path.
             Route.anyMethod(VERIFY, verify::verifyToken),
             Route.anyMethod(VERIFY + "/**", verify::verifyToken),
             // No Idempotency-Key: reading who a token is changes nothing.
-            new Route(Method.POST, "/api/v0/oauth/introspect", verify::introspectToken)));
+            new Route("POST", "/api/v0/oauth/introspect", verify::introspectToken)));
     if (config.api() == ApiMode.VERIFY) {
       routes.removeIf(route -> !VERIFY_MODE_PATHS.contains(route.path()));
     }
@@ -284,65 +259,43 @@ public final class HttpApi {
           .description("Access-log lines dropped because the log could not keep up.")
           .register(meters);
     }
-    routing =
-        HttpRouting.builder()
-            .addFilter(new EdgeFilter(config.maxHeaderBytes(), config.maxBodyBytes(), metrics))
-            .addFilter(new CorsFilter(config.corsOrigins()))
-            .error(
-                Throwable.class,
-                (req, res, t) -> {
-                  RequestId requestId =
-                      req.context().get(RequestId.class).orElseGet(RequestId::fresh);
-                  HarmontException error = errors.classify(t, requestId);
-                  EdgeFilter.applyHeaders(res, requestId, req.path().rawPath());
-                  errors.send(res, requestId, error);
-                });
-    routing.any(new Routes(errors, routes, config.maxBodyBytes()));
+    Handler routed = new Routes(errors, routes, config.maxBodyBytes());
+    handler =
+        new EdgeFilter(config.maxHeaderBytes(), metrics, errors)
+            .wrap(new CorsFilter(config.corsOrigins()).wrap(routed));
   }
 
-  public HttpRouting.Builder routing() {
-    return routing;
+  /** Every request, from the edge in: request id, errors, CORS, routing, the endpoints. */
+  public Handler handler() {
+    return handler;
   }
 
   /**
-   * Helidon's HTTP/1.1 connections with the fixes of {@link MethodCase} (method case, HTTP/1.0,
-   * {@code Connection: close}, HEAD, the Host check; {@code config} must not check Host itself):
-   * add it as the listener's first connection selector.
+   * What the HTTP server refuses by itself before routing (a malformed request, headers past its
+   * parser's limit), with the status it chose: answered in our envelope, counted and logged as
+   * every other answer.
    */
-  public static ServerConnectionSelector http1(Http1Config config) {
-    return MethodCase.selector(config);
-  }
-
-  /**
-   * Renders what the HTTP library answers on its own (before routing: a malformed request, headers
-   * past the parser's limit of {@code http1}) in our envelope, and counts and logs it as every
-   * other answer.
-   */
-  public DirectHandlers directHandlers(Http1Config http1) {
-    DirectHandler envelope = errors.directHandler(http1.maxHeadersSize());
-    DirectHandler handler =
-        (request, type, status, headers, message) -> {
-          DirectHandler.TransportResponse response =
-              envelope.handle(request, type, status, headers, message);
-          int code = response.status().code();
-          metrics.record(request.method(), null, code, 0);
-          if (AccessLog.enabled()) {
-            AccessLog.record(
-                new AccessLog.Entry(
-                    request.method().isEmpty() ? "-" : request.method(),
-                    request.path().isEmpty() ? "-" : request.path(),
-                    metrics.route(null),
-                    code,
-                    0,
-                    response.headers().first(RequestId.HEADER).orElse("-")));
-          }
-          return response;
-        };
-    DirectHandlers.Builder builder = DirectHandlers.builder();
-    for (var type : DirectHandler.EventType.values()) {
-      builder.addHandler(type, handler);
-    }
-    return builder.build();
+  public Handler refusals() {
+    return (req, res) -> {
+      long start = System.nanoTime();
+      res.beforeSend(
+          () -> {
+            int code = res.status();
+            long nanos = System.nanoTime() - start;
+            metrics.record(req.method(), null, code, nanos);
+            if (AccessLog.enabled()) {
+              AccessLog.record(
+                  new AccessLog.Entry(
+                      req.method().isEmpty() ? "-" : req.method(),
+                      req.rawPath().isEmpty() ? "-" : req.rawPath(),
+                      metrics.route(null),
+                      code,
+                      nanos / 1000,
+                      res.header(RequestId.HEADER).orElse("-")));
+            }
+          });
+      errors.sendRefusal(req, res);
+    };
   }
 
   private static byte[] loadOpenApi() {

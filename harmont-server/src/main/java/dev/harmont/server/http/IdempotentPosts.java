@@ -6,23 +6,12 @@ import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.Idempotency;
 import dev.harmont.server.account.Idempotency.Answer;
 import dev.harmont.server.account.Idempotency.Attempt;
-import io.helidon.common.uri.UriQuery;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.ServerResponseHeaders;
-import io.helidon.http.ServerResponseTrailers;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import java.io.OutputStream;
+import dev.harmont.server.edge.Handler;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,15 +25,14 @@ import java.util.logging.Logger;
  * that credential (logout, rotation) still gets its first answer. A stored answer is sent again as
  * it was (status, content type, body, and the first request's {@code X-Request-Id}) with {@code
  * Idempotent-Replayed: true}, and the handler does not run. Otherwise the caller is authenticated,
- * the key taken (a pending record), and the handler runs on a {@link Recorder}: the seam where its
- * answer (status, content type, body; a 4xx it throws is rendered here by {@link Errors}) is stored
- * <em>before</em> its first byte leaves, so a client that saw an answer always gets the same one on
- * a retry. A 5xx, an exception, or any other answer {@link Idempotency#isStored} does not keep,
- * releases the key, so that a retry runs again.
+ * the key taken (a pending record), and the handler runs with an interceptor on its response
+ * ({@link Response#intercept}): the seam where its answer (status, content type, body; a 4xx it
+ * throws is rendered here by {@link Errors}) is stored <em>before</em> its first byte leaves, so a
+ * client that saw an answer always gets the same one on a retry. A 5xx, an exception, or any other
+ * answer {@link Idempotency#isStored} does not keep, releases the key, so that a retry runs again.
  */
 final class IdempotentPosts {
-  static final HeaderName KEY = HeaderNames.create("Idempotency-Key");
-  static final Header REPLAYED = HeaderValues.createCached("Idempotent-Replayed", "true");
+  static final String KEY = "Idempotency-Key";
 
   private static final Logger LOG = Logger.getLogger(IdempotentPosts.class.getName());
 
@@ -114,11 +102,11 @@ final class IdempotentPosts {
   }
 
   /** The request's key; null without the header. */
-  private static String keyOf(ServerRequest req) {
-    if (!req.headers().contains(KEY)) {
+  private static String keyOf(Request req) {
+    if (!req.hasHeader(KEY)) {
       return null;
     }
-    List<String> values = req.headers().get(KEY).allValues();
+    List<String> values = req.headerValues(KEY);
     if (values.size() != 1) {
       throw new HarmontException(ErrorCode.IDEMPOTENCY_KEY_INVALID);
     }
@@ -127,30 +115,40 @@ final class IdempotentPosts {
   }
 
   /** The raw path, and the raw query when there is one: what the request is about. */
-  private static String target(ServerRequest req) {
-    String query = req.query().rawValue();
-    return query.isEmpty() ? req.path().rawPath() : req.path().rawPath() + "?" + query;
+  private static String target(Request req) {
+    String query = req.rawQuery();
+    return query.isEmpty() ? req.rawPath() : req.rawPath() + "?" + query;
   }
 
-  private void run(Attempt attempt, ServerRequest req, ServerResponse res, Handler handler)
-      throws Exception {
-    RequestId requestId = req.context().get(RequestId.class).orElseGet(RequestId::fresh);
-    Recorder recorder = new Recorder(res, answer -> keep(attempt, answer), requestId.value());
+  private void run(Attempt attempt, Request req, Response res, Handler handler) throws Exception {
+    RequestId requestId = req.get(RequestId.class).orElseGet(RequestId::fresh);
+    // The seam: the answer is stored as it leaves, before its first byte does.
+    res.intercept(
+        body ->
+            keep(
+                attempt,
+                new Answer(
+                    res.status(),
+                    body.length == 0 ? null : res.header("Content-Type").orElse(null),
+                    requestId.value(),
+                    body)));
     try {
-      handler.handle(req, recorder);
+      handler.handle(req, res);
     } catch (HarmontException e) {
-      if (!recorder.answered() && Idempotency.isStored(e.code().status())) {
+      if (!res.isSent() && Idempotency.isStored(e.code().status())) {
         // Rendered here rather than by the error mapper, so that the answer is recorded too.
-        errors.send(recorder, requestId, e);
+        errors.send(res, requestId, e);
         return;
       }
-      releaseUnlessAnswered(attempt, recorder, e);
+      releaseUnlessAnswered(attempt, res, e);
       throw e;
     } catch (Exception | Error e) {
-      releaseUnlessAnswered(attempt, recorder, e);
+      releaseUnlessAnswered(attempt, res, e);
       throw e;
+    } finally {
+      res.intercept(null);
     }
-    releaseUnlessAnswered(attempt, recorder, null);
+    releaseUnlessAnswered(attempt, res, null);
   }
 
   /**
@@ -167,8 +165,8 @@ final class IdempotentPosts {
     }
   }
 
-  private void releaseUnlessAnswered(Attempt attempt, Recorder recorder, Throwable failure) {
-    if (!recorder.answered()) {
+  private void releaseUnlessAnswered(Attempt attempt, Response res, Throwable failure) {
+    if (!res.isSent()) {
       release(attempt, failure);
     }
   }
@@ -189,163 +187,20 @@ final class IdempotentPosts {
     }
   }
 
-  private static void replay(ServerResponse res, Answer answer) {
-    res.status(Status.create(answer.status()));
+  private static void replay(Response res, Answer answer) {
+    res.status(answer.status());
     if (answer.requestId() != null) {
       // The first request's id, as its body's error.request_id says: the one that did the work.
       res.header(RequestId.HEADER, answer.requestId());
     }
-    res.header(REPLAYED);
+    res.header("Idempotent-Replayed", "true");
     if (answer.contentType() != null) {
-      res.header(HeaderNames.CONTENT_TYPE, answer.contentType());
+      res.header("Content-Type", answer.contentType());
     }
     if (answer.body().length == 0) {
       res.send();
     } else {
       res.send(answer.body());
-    }
-  }
-
-  /**
-   * The response a handler answers through: hands the answer (status, content type, body) to be
-   * stored when the handler sends it, before passing it on. Only whole bodies can be sent through
-   * it (every handler here sends bytes): streaming, rerouting and entity objects are refused, so
-   * that no answer can leave unrecorded.
-   */
-  private static final class Recorder implements ServerResponse {
-    private final ServerResponse delegate;
-    private final Consumer<Answer> onAnswer;
-    private final String requestId;
-    private boolean answered;
-
-    Recorder(ServerResponse delegate, Consumer<Answer> onAnswer, String requestId) {
-      this.delegate = delegate;
-      this.onAnswer = onAnswer;
-      this.requestId = requestId;
-    }
-
-    boolean answered() {
-      return answered;
-    }
-
-    private void record(byte[] body) {
-      if (answered) {
-        throw new IllegalStateException("Response already sent");
-      }
-      answered = true;
-      onAnswer.accept(
-          new Answer(
-              delegate.status().code(),
-              body.length == 0
-                  ? null
-                  : delegate.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
-              requestId,
-              body));
-    }
-
-    @Override
-    public ServerResponse status(Status status) {
-      delegate.status(status);
-      return this;
-    }
-
-    @Override
-    public Status status() {
-      return delegate.status();
-    }
-
-    @Override
-    public ServerResponse header(Header header) {
-      delegate.header(header);
-      return this;
-    }
-
-    @Override
-    public void send() {
-      record(new byte[0]);
-      delegate.send();
-    }
-
-    @Override
-    public void send(byte[] bytes) {
-      record(bytes);
-      delegate.send(bytes);
-    }
-
-    @Override
-    public void send(Object entity) {
-      if (entity instanceof byte[] bytes) {
-        send(bytes);
-        return;
-      }
-      throw unsupported();
-    }
-
-    @Override
-    public boolean isSent() {
-      return delegate.isSent();
-    }
-
-    @Override
-    public OutputStream outputStream() {
-      throw unsupported();
-    }
-
-    @Override
-    public long bytesWritten() {
-      return delegate.bytesWritten();
-    }
-
-    @Override
-    public ServerResponse beforeSend(Runnable runnable) {
-      delegate.beforeSend(runnable);
-      return this;
-    }
-
-    @Override
-    public ServerResponse whenSent(Runnable runnable) {
-      delegate.whenSent(runnable);
-      return this;
-    }
-
-    @Override
-    public ServerResponse reroute(String newPath) {
-      throw unsupported();
-    }
-
-    @Override
-    public ServerResponse reroute(String path, UriQuery query) {
-      throw unsupported();
-    }
-
-    @Override
-    public ServerResponse next() {
-      throw unsupported();
-    }
-
-    @Override
-    public ServerResponseHeaders headers() {
-      return delegate.headers();
-    }
-
-    @Override
-    public ServerResponseTrailers trailers() {
-      return delegate.trailers();
-    }
-
-    @Override
-    public void streamResult(String result) {
-      throw unsupported();
-    }
-
-    @Override
-    public void streamFilter(UnaryOperator<OutputStream> filter) {
-      throw unsupported();
-    }
-
-    private static UnsupportedOperationException unsupported() {
-      return new UnsupportedOperationException(
-          "an idempotent POST answers with send(bytes) or send(), so that its answer is recorded");
     }
   }
 }

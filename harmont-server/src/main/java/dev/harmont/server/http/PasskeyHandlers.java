@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import dev.harmont.server.signin.Passkeys;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -37,32 +36,30 @@ final class PasskeyHandlers {
     this.contexts = contexts;
   }
 
-  void passkeyLoginOptions(ServerRequest req, ServerResponse res) {
+  void passkeyLoginOptions(Request req, Response res) {
     bodies.optionalObject(req);
-    Responses.json(res, Status.OK_200, Wire.loginOptions(passkeys.loginOptions()));
+    Responses.json(res, 200, Wire.loginOptions(passkeys.loginOptions()));
   }
 
-  void passkeyLoginFinalize(ServerRequest req, ServerResponse res) {
+  void passkeyLoginFinalize(Request req, Response res) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String challengeId = Wire.optionalString(body, "challenge_id");
     String assertion = Wire.credential(body, "assertion");
     try {
       Responses.json(
-          res,
-          Status.OK_200,
-          Wire.session(passkeys.login(challengeId, assertion, contexts.of(req))));
+          res, 200, Wire.session(passkeys.login(challengeId, assertion, contexts.of(req))));
     } catch (HarmontException e) {
       throw throttle.refuseIf(REFUSALS, client, e);
     }
   }
 
-  void passkeyRegisterOptions(ServerRequest req, ServerResponse res, Authenticated who) {
+  void passkeyRegisterOptions(Request req, Response res, Authenticated who) {
     bodies.optionalObject(req);
-    Responses.json(res, Status.OK_200, Wire.registrationOptions(passkeys.registerOptions(who)));
+    Responses.json(res, 200, Wire.registrationOptions(passkeys.registerOptions(who)));
   }
 
-  void passkeyRegisterFinalize(ServerRequest req, ServerResponse res, Authenticated who) {
+  void passkeyRegisterFinalize(Request req, Response res, Authenticated who) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String challengeId = Wire.optionalString(body, "challenge_id");
@@ -71,7 +68,7 @@ final class PasskeyHandlers {
     try {
       Responses.json(
           res,
-          Status.CREATED_201,
+          201,
           Wire.passkey(
               passkeys.register(who, challengeId, attestation, nickname, contexts.of(req))));
     } catch (HarmontException e) {
@@ -79,22 +76,22 @@ final class PasskeyHandlers {
     }
   }
 
-  void listPasskeys(ServerRequest req, ServerResponse res, Authenticated who) {
-    Responses.json(res, Status.OK_200, Wire.passkeyList(passkeys.list(who)));
+  void listPasskeys(Request req, Response res, Authenticated who) {
+    Responses.json(res, 200, Wire.passkeyList(passkeys.list(who)));
   }
 
-  void renamePasskey(ServerRequest req, ServerResponse res, Authenticated who) {
+  void renamePasskey(Request req, Response res, Authenticated who) {
     ObjectNode body = bodies.optionalObject(req);
     String nickname = Wire.optionalString(body, "nickname");
     Responses.json(
         res,
-        Status.OK_200,
+        200,
         Wire.passkey(passkeys.rename(who, Routes.parameter(req), nickname, contexts.of(req))));
   }
 
-  void deletePasskey(ServerRequest req, ServerResponse res, Authenticated who) {
+  void deletePasskey(Request req, Response res, Authenticated who) {
     passkeys.remove(who, Routes.parameter(req), contexts.of(req));
-    res.status(Status.NO_CONTENT_204);
+    res.status(204);
     res.send();
   }
 

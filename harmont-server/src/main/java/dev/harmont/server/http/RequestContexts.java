@@ -1,8 +1,7 @@
 package dev.harmont.server.http;
 
 import dev.harmont.server.account.RequestContext;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
+import dev.harmont.server.edge.Request;
 
 /**
  * Builds the {@link RequestContext} a handler passes to the account domain with every change: the
@@ -17,12 +16,9 @@ final class RequestContexts {
     this.clients = clients;
   }
 
-  RequestContext of(ServerRequest req) {
-    String userAgent =
-        req.headers().contains(HeaderNames.USER_AGENT)
-            ? req.headers().get(HeaderNames.USER_AGENT).get()
-            : null;
-    RequestId requestId = req.context().get(RequestId.class).orElseThrow();
+  RequestContext of(Request req) {
+    String userAgent = req.header("User-Agent").orElse(null);
+    RequestId requestId = req.get(RequestId.class).orElseThrow();
     return new RequestContext(clients.of(req), userAgent, requestId.value());
   }
 }

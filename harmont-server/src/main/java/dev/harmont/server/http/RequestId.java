@@ -1,8 +1,6 @@
 package dev.harmont.server.http;
 
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
+import dev.harmont.server.edge.Request;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -13,12 +11,12 @@ import java.util.regex.Pattern;
  * value never reaches a log line.
  */
 record RequestId(String value) {
-  static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
+  static final String HEADER = "X-Request-Id";
   private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-  static RequestId from(Headers headers) {
-    if (headers.contains(HEADER)) {
-      var values = headers.get(HEADER).allValues();
+  static RequestId from(Request req) {
+    if (req.hasHeader(HEADER)) {
+      var values = req.headerValues(HEADER);
       if (values.size() == 1 && WELL_FORMED.matcher(values.get(0)).matches()) {
         return new RequestId(values.get(0));
       }

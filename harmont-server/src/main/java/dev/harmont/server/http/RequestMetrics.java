@@ -56,22 +56,15 @@ final class RequestMetrics {
 
   /**
    * @param registry where to record; null: nothing is recorded (only {@link #route} is used)
-   * @param patterns the route table's path patterns as given to the routing (e.g. {@code
-   *     /api/v0/user/api-tokens/{+id}})
+   * @param patterns the route table's path templates (e.g. {@code /api/v0/user/api-tokens/{id}}),
+   *     which are also the route labels
    */
   RequestMetrics(MeterRegistry registry, Iterable<String> patterns) {
     this.registry = registry;
     for (String pattern : patterns) {
-      byPattern.computeIfAbsent(pattern, p -> new Route(template(p)));
+      byPattern.computeIfAbsent(pattern, Route::new);
     }
     this.unmatched = new Route(UNMATCHED);
-  }
-
-  /**
-   * {@code {+id}} (Helidon's "rest of the path") reads {@code {id}}, as in the OpenAPI document.
-   */
-  static String template(String pattern) {
-    return pattern.replace("{+", "{");
   }
 
   /** The route label of {@code pattern}: its template, or {@value #UNMATCHED}. */

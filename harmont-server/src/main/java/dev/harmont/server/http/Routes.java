@@ -2,12 +2,9 @@ package dev.harmont.server.http;
 
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Handler;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -17,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,15 +24,15 @@ import java.util.Set;
  * an encoded slash or backslash ({@code %2F}, {@code %5C}, any case) is never a separator: {@code
  * /api/v0/user%2Fapi-tokens} is one segment, {@code user/api-tokens}, which no endpoint has (404
  * {@code route_not_found}); as the {@code {id}} of a revocation it is just an id that is not the
- * caller's key (404 {@code api_token_not_found}). Helidon's own routing matches the decoded path,
- * where {@code %2F} has become a slash; it is not used.
+ * caller's key (404 {@code api_token_not_found}). The HTTP server hands the path over as sent
+ * (edge.HttpEdge) and does no routing of its own.
  *
  * <p>Then the method, case-sensitively (RFC 9110 §9.1): a known path with a method it does not
  * have, or a method spelt in another case ({@code get}), is 405 with {@code Allow}; a method token
  * this server does not know at all is 405 {@code method_not_implemented}, on any path (RFC 9110
  * allows 501, but a client's bad input is always a 4xx here). HEAD is served by a path's GET
- * handler, and OPTIONS on any path answers 204 with {@code Allow}. As in Helidon, matrix parameters
- * ({@code ;x=1}) are not part of a segment and empty segments between two slashes are skipped.
+ * handler, and OPTIONS on any path answers 204 with {@code Allow}. Matrix parameters ({@code ;x=1})
+ * are not part of a segment and empty segments between two slashes are skipped.
  */
 final class Routes implements Handler {
   /**
@@ -77,10 +75,9 @@ final class Routes implements Handler {
 
   /**
    * A route to add: {@code template} is a path where one segment may be a parameter, {@code
-   * {name}}, whose decoded value the handler reads with {@link #parameter} (Helidon's {@code
-   * pathParameters()} stay empty: Helidon does not route).
+   * {name}}, whose decoded value the handler reads with {@link #parameter}.
    */
-  record Route(Method method, String path, Handler handler) {
+  record Route(String method, String path, Handler handler) {
     /**
      * A route served whatever the (known) method: for a reverse proxy's forward-auth sub-request,
      * which keeps the method of the request it checks. Its path may end in {@code /**}: then it
@@ -112,7 +109,7 @@ final class Routes implements Handler {
     for (Route route : routes) {
       byTemplate
           .computeIfAbsent(route.path(), t -> new LinkedHashMap<>())
-          .put(route.method() == null ? ANY_METHOD : route.method().text(), route.handler());
+          .put(route.method() == null ? ANY_METHOD : route.method(), route.handler());
     }
     byTemplate.forEach(
         (template, handlers) -> {
@@ -127,10 +124,10 @@ final class Routes implements Handler {
               handlers.containsKey(ANY_METHOD)
                   ? ANY_METHOD_ALLOW
                   : String.join(", ", handlers.keySet());
-          // HEAD is GET without the body (RFC 9110 §9.3.2; MethodCase leaves the body out).
-          Handler get = handlers.get(Method.GET.text());
+          // HEAD is GET without the body (RFC 9110 §9.3.2; the HTTP server leaves the body out).
+          Handler get = handlers.get("GET");
           if (get != null) {
-            handlers.putIfAbsent(Method.HEAD.text(), get);
+            handlers.putIfAbsent("HEAD", get);
           }
           Resource resource = new Resource(template, segments, Map.copyOf(handlers), allow);
           resources.add(resource);
@@ -140,28 +137,22 @@ final class Routes implements Handler {
         });
   }
 
-  // The template the current request matched, for the edge filter's metrics; a thread-local
-  // rather than a context entry, so that routing allocates nothing (a connection's requests are
-  // routed one at a time on its thread, and the edge filter runs on it around the routing).
-  private static final ThreadLocal<String> MATCHED = new ThreadLocal<>();
+  /** The template a request matched, for the edge filter's metrics and access line. */
+  record Matched(String template) {}
 
-  /** The template the request just routed on this thread matched (null: none), then forgets it. */
-  static String takeMatchedTemplate() {
-    String template = MATCHED.get();
-    if (template != null) {
-      MATCHED.set(null);
-    }
-    return template;
+  /** The template {@code req} matched; null when none (not routed, or no endpoint there). */
+  static String matchedTemplate(Request req) {
+    return req.get(Matched.class).map(Matched::template).orElse(null);
   }
 
   /** The decoded value of the current request's path parameter (its one {@code {name}}). */
-  static String parameter(ServerRequest req) {
-    return req.context().get(Parameter.class).map(Parameter::value).orElse("");
+  static String parameter(Request req) {
+    return req.get(Parameter.class).map(Parameter::value).orElse("");
   }
 
   @Override
-  public void handle(ServerRequest req, ServerResponse res) throws Exception {
-    if (req.headers().contentLength().orElse(0) > maxBodyBytes) {
+  public void handle(Request req, Response res) throws Exception {
+    if (req.contentLength() > maxBodyBytes) {
       // On every route, also those that read no body (GET): answered and then closed with the
       // body unread, the connection would be reset under a long answer still on its way, and the
       // client would lose its tail. Refused here, EdgeFilter ends the connection unread.
@@ -169,13 +160,17 @@ final class Routes implements Handler {
           ErrorCode.PAYLOAD_TOO_LARGE,
           "The request body is larger than the limit of " + maxBodyBytes + " bytes.");
     }
-    String method = req.prologue().method().text();
+    String sent = req.method();
+    // The method as named (upper case) and whether it was sent so: `get` is not GET (RFC 9110
+    // §9.1), and is answered 405 naming the methods this path allows.
+    String method = KNOWN_METHODS.contains(sent) ? sent : sent.toUpperCase(Locale.ROOT);
+    boolean sentAsNamed = method.equals(sent);
     if (!KNOWN_METHODS.contains(method)) {
       throw new HarmontException(
           ErrorCode.METHOD_NOT_IMPLEMENTED,
-          "The method " + method + " is not implemented by this server.");
+          "The method " + printable(sent) + " is not implemented by this server.");
     }
-    String raw = req.path().rawPath();
+    String raw = req.rawPath();
     Resource resource = isPlain(raw) ? fixed.get(raw) : null;
     if (resource == null) {
       List<String> path = segments(raw);
@@ -185,7 +180,7 @@ final class Routes implements Handler {
             resource = candidate;
             for (int i = 0; i < path.size(); i++) {
               if (i < candidate.segments().length && candidate.segments()[i] == null) {
-                req.context().register(new Parameter(path.get(i)));
+                req.register(new Parameter(path.get(i)));
               }
             }
             break;
@@ -194,42 +189,47 @@ final class Routes implements Handler {
       }
     }
     if (resource == null) {
-      MATCHED.set(null);
       throw new HarmontException(
           ErrorCode.ROUTE_NOT_FOUND,
           "No endpoint at this path. The API reference is served at /api/v0/openapi.json.");
     }
-    MATCHED.set(resource.template());
+    req.register(new Matched(resource.template()));
     Handler handler = null;
-    if (MethodCase.sentAsNamed()) {
+    if (sentAsNamed) {
       handler = resource.handlers().get(method);
       if (handler == null) {
         handler = resource.handlers().get(ANY_METHOD);
       }
     }
-    if (handler == null && MethodCase.sentAsNamed() && method.equals("OPTIONS")) {
+    if (handler == null && sentAsNamed && method.equals("OPTIONS")) {
       // RFC 9110 §9.3.7: what this resource allows. Also what HAProxy's default health check
       // (`OPTIONS / HTTP/1.0`) asks; a CORS preflight was answered before routing (CorsFilter).
-      res.header(HeaderNames.ALLOW, resource.allow());
-      res.status(Status.NO_CONTENT_204).send();
+      res.header("Allow", resource.allow());
+      res.status(204).send();
       return;
     }
     if (handler == null) {
       // Sent here rather than thrown: the edge filter resets headers on exceptions, and Allow
       // must survive.
-      res.header(HeaderNames.ALLOW, resource.allow());
+      res.header("Allow", resource.allow());
       errors.send(
           res,
-          req.context().get(RequestId.class).orElseGet(RequestId::fresh),
+          req.get(RequestId.class).orElseGet(RequestId::fresh),
           new HarmontException(
               ErrorCode.METHOD_NOT_ALLOWED,
-              (MethodCase.sentAsNamed() ? method : "This spelling of " + method)
+              (sentAsNamed ? method : "This spelling of " + method)
                   + " is not supported here (methods are case-sensitive). Allowed: "
                   + resource.allow()
                   + "."));
       return;
     }
     handler.handle(req, res);
+  }
+
+  /** {@code text} with anything but visible ASCII replaced, for a message. */
+  private static String printable(String text) {
+    String shown = text.replaceAll("[^\\x21-\\x7e]", "?");
+    return shown.length() > 40 ? shown.substring(0, 40) + "…" : shown;
   }
 
   /** True when {@code raw} needs no decoding or normalising: the common case, without copies. */

@@ -4,10 +4,8 @@ import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SecurityLog;
-import io.helidon.common.uri.UriQuery;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.util.List;
 
 /** getCurrentToken ("which key is this") and listEvents (the security log). */
@@ -18,24 +16,22 @@ final class SecurityLogHandlers {
     this.securityLog = securityLog;
   }
 
-  void getCurrentToken(ServerRequest req, ServerResponse res, Authenticated who) {
-    Responses.json(res, Status.OK_200, Wire.currentToken(who));
+  void getCurrentToken(Request req, Response res, Authenticated who) {
+    Responses.json(res, 200, Wire.currentToken(who));
   }
 
-  void listEvents(ServerRequest req, ServerResponse res, Authenticated who) {
-    UriQuery query = req.query();
-    String limit = single(query, "limit", ErrorCode.EVENTS_LIMIT_INVALID);
-    String before = single(query, "before", ErrorCode.EVENTS_CURSOR_INVALID);
-    Responses.json(
-        res, Status.OK_200, Wire.eventPage(securityLog.listEvents(who, limit(limit), before)));
+  void listEvents(Request req, Response res, Authenticated who) {
+    String limit = single(req, "limit", ErrorCode.EVENTS_LIMIT_INVALID);
+    String before = single(req, "before", ErrorCode.EVENTS_CURSOR_INVALID);
+    Responses.json(res, 200, Wire.eventPage(securityLog.listEvents(who, limit(limit), before)));
   }
 
   /** The parameter's one value, null when absent; repeated is as wrong as malformed. */
-  private static String single(UriQuery query, String name, ErrorCode invalid) {
-    if (!query.contains(name)) {
+  private static String single(Request req, String name, ErrorCode invalid) {
+    List<String> values = req.queryValues(name);
+    if (values.isEmpty()) {
       return null;
     }
-    List<String> values = query.all(name);
     if (values.size() != 1) {
       throw new HarmontException(invalid);
     }

@@ -6,9 +6,8 @@ import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SignInLinks;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 
 /**
  * The web console's two ways in: createSession (an API key traded for a session token) and
@@ -39,17 +38,16 @@ final class SignInHandlers {
     this.contexts = contexts;
   }
 
-  void createSession(ServerRequest req, ServerResponse res, Authenticated who) {
-    Responses.json(
-        res, Status.CREATED_201, Wire.session(accounts.createSession(who, contexts.of(req))));
+  void createSession(Request req, Response res, Authenticated who) {
+    Responses.json(res, 201, Wire.session(accounts.createSession(who, contexts.of(req))));
   }
 
-  void redeemSignInLink(ServerRequest req, ServerResponse res) {
+  void redeemSignInLink(Request req, Response res) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String code = Wire.optionalString(body, "code");
     try {
-      Responses.json(res, Status.CREATED_201, Wire.session(links.redeem(code, contexts.of(req))));
+      Responses.json(res, 201, Wire.session(links.redeem(code, contexts.of(req))));
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.SIGN_IN_LINK_INVALID) {
         // Counted like a refused credential; past the limit, answered 429 instead.

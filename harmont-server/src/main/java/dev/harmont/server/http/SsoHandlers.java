@@ -6,12 +6,9 @@ import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.SsoIdentity;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import dev.harmont.server.signin.Sso;
-import io.helidon.common.uri.UriQuery;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -46,7 +43,7 @@ final class SsoHandlers {
     this.contexts = contexts;
   }
 
-  void listAuthProviders(ServerRequest req, ServerResponse res) {
+  void listAuthProviders(Request req, Response res) {
     ObjectNode out = Json.object();
     ArrayNode list = out.putArray("providers");
     for (Sso.ProviderInfo p : sso.providers()) {
@@ -56,17 +53,15 @@ final class SsoHandlers {
       item.put("available", p.available());
       item.put("start_url", "/api/v0/auth/oidc/start?provider=" + p.key());
     }
-    Responses.json(res, Status.OK_200, out);
+    Responses.json(res, 200, out);
   }
 
-  void startOidcSignIn(ServerRequest req, ServerResponse res) {
-    UriQuery query = req.query();
+  void startOidcSignIn(Request req, Response res) {
     try {
       Sso.Started started =
-          sso.start(
-              single(query, "provider"), single(query, "return_to"), cookie(req).orElse(null));
+          sso.start(single(req, "provider"), single(req, "return_to"), cookie(req).orElse(null));
       res.header(
-          HeaderNames.SET_COOKIE,
+          "Set-Cookie",
           COOKIE
               + "="
               + started.cookie()
@@ -79,18 +74,17 @@ final class SsoHandlers {
     }
   }
 
-  void finishOidcSignIn(ServerRequest req, ServerResponse res) {
+  void finishOidcSignIn(Request req, Response res) {
     String client = clients.of(req);
-    UriQuery query = req.query();
     try {
       if (throttle.isBlocked(client)) {
         throw new HarmontException(ErrorCode.RATE_LIMITED);
       }
       Sso.Finished finished =
           sso.callback(
-              single(query, "code"),
-              single(query, "state"),
-              single(query, "error"),
+              single(req, "code"),
+              single(req, "state"),
+              single(req, "error"),
               cookie(req).orElse(null),
               contexts.of(req));
       redirect(
@@ -108,26 +102,26 @@ final class SsoHandlers {
     }
   }
 
-  void redeemOidcSignIn(ServerRequest req, ServerResponse res) {
+  void redeemOidcSignIn(Request req, Response res) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String code = Wire.optionalString(body, "code");
     try {
-      Responses.json(res, Status.CREATED_201, Wire.session(sso.redeem(code, contexts.of(req))));
+      Responses.json(res, 201, Wire.session(sso.redeem(code, contexts.of(req))));
     } catch (HarmontException e) {
       throw throttle.refuse(client, e);
     }
   }
 
-  void authGoogle(ServerRequest req, ServerResponse res) {
+  void authGoogle(Request req, Response res) {
     signInWithCode(req, res, "google");
   }
 
-  void authGithub(ServerRequest req, ServerResponse res) {
+  void authGithub(Request req, Response res) {
     signInWithCode(req, res, "github");
   }
 
-  private void signInWithCode(ServerRequest req, ServerResponse res, String provider) {
+  private void signInWithCode(Request req, Response res, String provider) {
     String client = clients.of(req);
     ObjectNode body = bodies.optionalObject(req);
     String code = Wire.optionalString(body, "code");
@@ -141,7 +135,7 @@ final class SsoHandlers {
       user.put("uuid", signedIn.user().id().toString());
       user.put("email", signedIn.user().email());
       user.put("name", signedIn.user().name());
-      Responses.json(res, Status.OK_200, out);
+      Responses.json(res, 200, out);
     } catch (HarmontException e) {
       if (e.code() == ErrorCode.SSO_PROVIDER_NOT_CONFIGURED) {
         throw e;
@@ -150,13 +144,13 @@ final class SsoHandlers {
     }
   }
 
-  void listIdentities(ServerRequest req, ServerResponse res, Authenticated who) {
-    Responses.json(res, Status.OK_200, identityList(sso.listIdentities(who)));
+  void listIdentities(Request req, Response res, Authenticated who) {
+    Responses.json(res, 200, identityList(sso.listIdentities(who)));
   }
 
-  void deleteIdentity(ServerRequest req, ServerResponse res, Authenticated who) {
+  void deleteIdentity(Request req, Response res, Authenticated who) {
     sso.unlinkIdentity(who, Routes.parameter(req), contexts.of(req));
-    res.status(Status.NO_CONTENT_204);
+    res.status(204);
     res.send();
   }
 
@@ -179,30 +173,30 @@ final class SsoHandlers {
     return sso.redirectUri().getScheme().equals("https");
   }
 
-  private static java.util.Optional<String> cookie(ServerRequest req) {
-    return req.headers().cookies().first(COOKIE).asOptional();
+  private static java.util.Optional<String> cookie(Request req) {
+    return req.cookie(COOKIE);
   }
 
   /** The parameter's one value, null when absent; repeated is refused as tampering. */
-  private static String single(UriQuery query, String name) {
-    if (!query.contains(name)) {
+  private static String single(Request req, String name) {
+    List<String> values = req.queryValues(name);
+    if (values.isEmpty()) {
       return null;
     }
-    List<String> values = query.all(name);
     if (values.size() != 1) {
       throw new HarmontException(ErrorCode.SSO_STATE_INVALID);
     }
     return values.get(0);
   }
 
-  private static void redirect(ServerResponse res, String location) {
-    res.status(Status.FOUND_302);
-    res.header(HeaderNames.LOCATION, location);
+  private static void redirect(Response res, String location) {
+    res.status(302);
+    res.header("Location", location);
     res.send();
   }
 
   /** To the console's sign-in page, which shows the message, the code and its doc page. */
-  private static void failed(ServerResponse res, HarmontException e) {
+  private static void failed(Response res, HarmontException e) {
     redirect(
         res,
         "/sign-in#sso_error="

@@ -8,9 +8,8 @@ import dev.harmont.server.account.Authenticated;
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.User;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 
 /** getCurrentUser, updateCurrentUser, deleteCurrentUser and logout. */
 final class UserHandlers {
@@ -31,27 +30,27 @@ final class UserHandlers {
     this.contexts = contexts;
   }
 
-  void getCurrentUser(ServerRequest req, ServerResponse res, Authenticated who) {
+  void getCurrentUser(Request req, Response res, Authenticated who) {
     byte[] body = userBodies.get(accounts.currentUser(who), user -> Json.bytes(Wire.user(user)));
-    Responses.json(res, Status.OK_200, body);
+    Responses.json(res, 200, body);
   }
 
-  void updateCurrentUser(ServerRequest req, ServerResponse res, Authenticated who) {
+  void updateCurrentUser(Request req, Response res, Authenticated who) {
     ObjectNode body = bodies.optionalObject(req);
     if (body == null || !body.hasNonNull("name")) {
       throw new HarmontException(ErrorCode.USER_NAME_INVALID);
     }
     String name = Wire.optionalString(body, "name");
-    Responses.json(res, Status.OK_200, Wire.user(accounts.rename(who, name, contexts.of(req))));
+    Responses.json(res, 200, Wire.user(accounts.rename(who, name, contexts.of(req))));
   }
 
-  void deleteCurrentUser(ServerRequest req, ServerResponse res, Authenticated who) {
+  void deleteCurrentUser(Request req, Response res, Authenticated who) {
     accounts.deleteAccount(who);
-    res.status(Status.NO_CONTENT_204).send();
+    res.status(204).send();
   }
 
-  void logout(ServerRequest req, ServerResponse res, Authenticated who) {
+  void logout(Request req, Response res, Authenticated who) {
     accounts.logout(who, contexts.of(req));
-    res.status(Status.NO_CONTENT_204).send();
+    res.status(204).send();
   }
 }

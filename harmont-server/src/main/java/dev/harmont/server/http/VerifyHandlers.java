@@ -6,11 +6,8 @@ import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
 import dev.harmont.server.account.ServiceCredential;
 import dev.harmont.server.account.ServiceCredentials;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -24,16 +21,16 @@ import java.util.Optional;
  * Bearer}/{@code Authenticator} path as every endpoint: same cache, same revocation guarantees.
  */
 final class VerifyHandlers {
-  static final HeaderName USER_ID = HeaderNames.create("X-Harmont-User-Id");
-  static final HeaderName USER_EMAIL = HeaderNames.create("X-Harmont-User-Email");
-  static final HeaderName ORGANIZATION = HeaderNames.create("X-Harmont-Organization");
-  static final HeaderName TOKEN_ID = HeaderNames.create("X-Harmont-Token-Id");
-  static final HeaderName TOKEN_KIND = HeaderNames.create("X-Harmont-Token-Kind");
+  static final String USER_ID = "X-Harmont-User-Id";
+  static final String USER_EMAIL = "X-Harmont-User-Email";
+  static final String ORGANIZATION = "X-Harmont-Organization";
+  static final String TOKEN_ID = "X-Harmont-Token-Id";
+  static final String TOKEN_KIND = "X-Harmont-Token-Kind";
 
-  private static final HeaderName FORWARDED_METHOD = HeaderNames.create("X-Forwarded-Method");
-  private static final HeaderName FORWARDED_URI = HeaderNames.create("X-Forwarded-Uri");
-  private static final HeaderName ORIGINAL_URI = HeaderNames.create("X-Original-URI");
-  private static final HeaderName FORWARDED_HOST = HeaderNames.create("X-Forwarded-Host");
+  private static final String FORWARDED_METHOD = "X-Forwarded-Method";
+  private static final String FORWARDED_URI = "X-Forwarded-Uri";
+  private static final String ORIGINAL_URI = "X-Original-URI";
+  private static final String FORWARDED_HOST = "X-Forwarded-Host";
   private static final int MAX_LOGGED = 200;
   private static final byte[] INACTIVE = "{\"active\":false}".getBytes(StandardCharsets.UTF_8);
 
@@ -64,15 +61,15 @@ final class VerifyHandlers {
    * headers, always all five; a refused credential is 401 with {@code error="invalid_token"}, 429
    * past the failure limit; no credential is a plain 401.
    */
-  void verifyToken(ServerRequest req, ServerResponse res) {
+  void verifyToken(Request req, Response res) {
     forwardedForLog(req);
     Authenticated who;
     try {
       who = bearer.authenticate(req);
     } catch (HarmontException e) {
-      if (e.code() == ErrorCode.UNAUTHORIZED && req.headers().contains(HeaderNames.AUTHORIZATION)) {
+      if (e.code() == ErrorCode.UNAUTHORIZED && req.hasHeader("Authorization")) {
         // Sent here rather than thrown: the edge filter resets headers on exceptions.
-        errors.send(res, req.context().get(RequestId.class).orElseGet(RequestId::fresh), e, true);
+        errors.send(res, req.get(RequestId.class).orElseGet(RequestId::fresh), e, true);
         return;
       }
       throw e;
@@ -82,7 +79,7 @@ final class VerifyHandlers {
     res.header(ORGANIZATION, orEmpty(who.user().personalOrgSlug()));
     res.header(TOKEN_ID, who.token().id().toString());
     res.header(TOKEN_KIND, who.token().kind().dbValue());
-    res.status(Status.OK_200);
+    res.status(200);
     res.send();
   }
 
@@ -90,7 +87,7 @@ final class VerifyHandlers {
    * {@code POST /api/v0/oauth/introspect} (RFC 7662): a service credential in {@code Authorization}
    * (Bearer, or Basic with the secret as password), the token in the form field {@code token}.
    */
-  void introspectToken(ServerRequest req, ServerResponse res) {
+  void introspectToken(Request req, Response res) {
     ServiceCredential service = authenticateService(req);
     List<String> tokens = bodies.form(req).get("token");
     if (tokens == null || tokens.size() != 1 || tokens.get(0).isEmpty()) {
@@ -102,7 +99,7 @@ final class VerifyHandlers {
     }
     Optional<Authenticated> found = services.introspect(tokens.get(0));
     if (found.isEmpty()) {
-      Responses.json(res, Status.OK_200, INACTIVE);
+      Responses.json(res, 200, INACTIVE);
       return;
     }
     Authenticated who = found.get();
@@ -118,19 +115,19 @@ final class VerifyHandlers {
     out.put("client_id", who.token().id().toString());
     out.put("harmont_org", orEmpty(who.user().personalOrgSlug()));
     out.put("aud", service.name());
-    Responses.json(res, Status.OK_200, out);
+    Responses.json(res, 200, out);
   }
 
   /** The calling service; 401 (429 past the failure limit) for anything else. */
-  private ServiceCredential authenticateService(ServerRequest req) {
-    if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+  private ServiceCredential authenticateService(Request req) {
+    if (!req.hasHeader("Authorization")) {
       throw new HarmontException(
           ErrorCode.UNAUTHORIZED,
           "Introspection needs a service credential: `Authorization: Bearer hms_…`. Create one"
               + " with `harmont admin create-service`.");
     }
     try {
-      List<String> values = req.headers().get(HeaderNames.AUTHORIZATION).allValues();
+      List<String> values = req.headerValues("Authorization");
       String[] presented = values.size() == 1 ? credentialOf(values.get(0)) : null;
       if (presented == null) {
         throw new HarmontException(ErrorCode.UNAUTHORIZED);
@@ -186,11 +183,10 @@ final class VerifyHandlers {
    * X-Forwarded-Uri} or {@code X-Original-URI}), for this request's access-log line: the path only
    * (a query string may hold a credential), visible ASCII, clipped.
    */
-  private static void forwardedForLog(ServerRequest req) {
-    String method = req.headers().first(FORWARDED_METHOD).orElse(null);
-    String uri =
-        req.headers().first(FORWARDED_URI).or(() -> req.headers().first(ORIGINAL_URI)).orElse(null);
-    String host = req.headers().first(FORWARDED_HOST).orElse(null);
+  private static void forwardedForLog(Request req) {
+    String method = req.header(FORWARDED_METHOD).orElse(null);
+    String uri = req.header(FORWARDED_URI).or(() -> req.header(ORIGINAL_URI)).orElse(null);
+    String host = req.header(FORWARDED_HOST).orElse(null);
     if (method == null && uri == null && host == null) {
       return;
     }
@@ -202,7 +198,7 @@ final class VerifyHandlers {
         (method == null ? "" : method + " ")
             + (host == null ? "" : host)
             + (uri == null ? "" : uri);
-    req.context().register(new ForwardedRequest(clean(described.strip())));
+    req.register(new ForwardedRequest(clean(described.strip())));
   }
 
   private static int indexOfAny(String s, char a, char b) {

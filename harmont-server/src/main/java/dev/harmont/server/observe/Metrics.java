@@ -1,8 +1,6 @@
 package dev.harmont.server.observe;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRouting;
+import dev.harmont.server.edge.Handler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -90,21 +88,21 @@ public final class Metrics implements AutoCloseable {
     return prometheus.scrape();
   }
 
-  /** {@code GET /metrics}, and a plain 404 for anything else: the metrics listener's routes. */
-  public HttpRouting.Builder routing() {
-    return HttpRouting.builder()
-        .get(
-            PATH,
-            (req, res) -> {
-              res.header(HeaderNames.CONTENT_TYPE, TEXT_FORMAT);
-              res.send(scrape().getBytes(StandardCharsets.UTF_8));
-            })
-        .any(
-            (req, res) -> {
-              res.status(Status.NOT_FOUND_404);
-              res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-              res.send("Not found. Metrics are served at " + PATH + "\n");
-            });
+  /**
+   * {@code GET /metrics}, and a plain 404 for anything else: the metrics listener's one handler.
+   */
+  public Handler handler() {
+    return (req, res) -> {
+      if (req.rawPath().equals(PATH)
+          && (req.method().equals("GET") || req.method().equals("HEAD"))) {
+        res.header("Content-Type", TEXT_FORMAT);
+        res.send(scrape().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      res.status(404);
+      res.header("Content-Type", "text/plain; charset=utf-8");
+      res.send("Not found. Metrics are served at " + PATH + "\n");
+    };
   }
 
   /** This build's version, from the Maven-filtered {@code harmont-server.properties}. */

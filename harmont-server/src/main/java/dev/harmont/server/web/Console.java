@@ -2,11 +2,9 @@ package dev.harmont.server.web;
 
 import dev.harmont.server.account.ErrorCode;
 import dev.harmont.server.account.HarmontException;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.harmont.server.edge.Handler;
+import dev.harmont.server.edge.Request;
+import dev.harmont.server.edge.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -93,7 +91,7 @@ public final class Console {
    *
    * @param nameOf the decoded {@code {name}} of {@link #ASSET_ROUTE} in a request
    */
-  public Handler asset(Function<ServerRequest, String> nameOf) {
+  public Handler asset(Function<Request, String> nameOf) {
     return (req, res) -> {
       File file = assets.get(nameOf.apply(req));
       if (file == null) {
@@ -104,27 +102,27 @@ public final class Console {
     };
   }
 
-  private static void send(ServerRequest req, ServerResponse res, File file) {
+  private static void send(Request req, Response res, File file) {
     res.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     res.header("Referrer-Policy", "no-referrer");
     res.header("X-Frame-Options", "DENY");
     res.header("Cross-Origin-Opener-Policy", "same-origin");
-    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-    res.header(HeaderNames.ETAG, file.etag());
+    res.header("Cache-Control", "no-cache");
+    res.header("ETag", file.etag());
     if (notModified(req, file.etag())) {
-      res.status(Status.NOT_MODIFIED_304).send();
+      res.status(304).send();
       return;
     }
-    res.header(HeaderNames.CONTENT_TYPE, file.contentType());
+    res.header("Content-Type", file.contentType());
     res.send(file.bytes());
   }
 
   /** RFC 9110 If-None-Match: {@code *} or a list of tags, compared weakly. */
-  static boolean notModified(ServerRequest req, String etag) {
-    if (!req.headers().contains(HeaderNames.IF_NONE_MATCH)) {
+  static boolean notModified(Request req, String etag) {
+    if (!req.hasHeader("If-None-Match")) {
       return false;
     }
-    for (String value : req.headers().get(HeaderNames.IF_NONE_MATCH).allValues()) {
+    for (String value : req.headerValues("If-None-Match")) {
       for (String tag : value.split(",")) {
         String t = tag.strip();
         if (t.startsWith("W/")) {
