@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No bearer secret (personal key, session token or sign-in link code; live, spent, revoked or made
- * up) ever appears in a log record at the most verbose level (ours, Jetty's, HikariCP's,
- * Flyway's), in an answer other than the one-time create response, or in any column of the
- * database, where only hashes belong (and answers kept for Idempotency-Key replays, sealed). The
- * access log holds method, path, status, latency and request id, and nothing else.
+ * up) ever appears in a log record at the most verbose level (ours, Jetty's, HikariCP's, Flyway's),
+ * in an answer other than the one-time create response, or in any column of the database, where
+ * only hashes belong (and answers kept for Idempotency-Key replays, sealed). The access log holds
+ * method, path, status, latency and request id, and nothing else.
  */
 class SecretsNeverLeakTest {
   private static final String TOKENS = "/api/v0/user/api-tokens";
