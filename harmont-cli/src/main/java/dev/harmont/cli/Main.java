@@ -44,7 +44,7 @@ public final class Main {
             + ".level="
             + level
             + "\n"
-            + "org.eclipse.jetty.level=WARNING\n"
+            + "io.helidon.common.features.level=WARNING\n"
             + "com.zaxxer.hikari.level=WARNING\n"
             + "org.flywaydb.level=WARNING\n";
     try {

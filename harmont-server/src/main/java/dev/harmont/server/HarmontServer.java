@@ -288,7 +288,8 @@ public final class HarmontServer implements AutoCloseable {
                     config.port(),
                     api.handler(),
                     api.refusals(),
-                    parserHeaderBytes(config),
+                    config.maxHeaderBytes(),
+                    config.maxBodyBytes(),
                     DRAIN_PERIOD));
         // A listener of its own, never the API's: the metrics are for the operator's network.
         HttpEdge metricsEdge =
@@ -300,7 +301,8 @@ public final class HarmontServer implements AutoCloseable {
                         config.metricsAddress().port(),
                         metrics.handler(),
                         (req, res) -> res.send(),
-                        parserHeaderBytes(config),
+                        config.maxHeaderBytes(),
+                        config.maxBodyBytes(),
                         DRAIN_PERIOD));
         return new Web(apiEdge, metricsEdge);
       } catch (IOException e) {
@@ -316,14 +318,6 @@ public final class HarmontServer implements AutoCloseable {
                 + e.getMessage(),
             e);
       }
-    }
-
-    /**
-     * Request line and headers the HTTP parser reads before refusing a request itself (431): above
-     * {@code --max-header-bytes}, which EdgeFilter answers in our envelope with the limit named.
-     */
-    private static int parserHeaderBytes(ServerConfig config) {
-      return Math.max(4 * config.maxHeaderBytes(), 64 * 1024) + 8192;
     }
 
     @Override

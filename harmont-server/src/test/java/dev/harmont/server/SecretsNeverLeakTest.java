@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No bearer secret (personal key, session token or sign-in link code; live, spent, revoked or made
- * up) ever appears in a log record at the most verbose level (ours, Jetty's, HikariCP's, Flyway's),
- * in an answer other than the one-time create response, or in any column of the database, where
- * only hashes belong (and answers kept for Idempotency-Key replays, sealed). The access log holds
- * method, path, status, latency and request id, and nothing else.
+ * up) ever appears in a log record at the most verbose level (ours, Helidon's, HikariCP's,
+ * Flyway's), in an answer other than the one-time create response, or in any column of the
+ * database, where only hashes belong (and answers kept for Idempotency-Key replays, sealed). The
+ * access log holds method, path, status, latency and request id, and nothing else.
  */
 class SecretsNeverLeakTest {
   private static final String TOKENS = "/api/v0/user/api-tokens";
@@ -77,12 +77,7 @@ class SecretsNeverLeakTest {
     Logger root = Logger.getLogger("");
     for (String name :
         List.of(
-            "",
-            "dev.harmont",
-            "org.eclipse.jetty",
-            "com.zaxxer.hikari",
-            "org.flywaydb",
-            "org.sqlite")) {
+            "", "dev.harmont", "io.helidon", "com.zaxxer.hikari", "org.flywaydb", "org.sqlite")) {
       Logger logger = Logger.getLogger(name);
       pinned.add(logger); // JUL holds loggers weakly; the levels must stay until the test ends
       savedLevels.put(logger, logger.getLevel());

@@ -1,134 +1,117 @@
 package dev.harmont.server.edge;
 
+import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.webserver.http.ServerRequest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.http.HttpCookie;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 
 /**
  * One request as the handlers see it, whatever carries it: the method and the path exactly as sent
  * (nothing upper-cased, nothing decoded), the headers, the body as a stream, and a small map for
- * what one part of the chain tells a later one (the request id, the body once read).
+ * what one step of the chain tells a later one (the request id, the body once read).
  */
 public final class Request {
-  private final org.eclipse.jetty.server.Request jetty;
-  private final HttpFields headers;
-  private Map<Class<?>, Object> context;
-  private Map<String, List<String>> query;
+  private static final InputStream NO_BODY = InputStream.nullInputStream();
 
-  Request(org.eclipse.jetty.server.Request jetty) {
-    this.jetty = jetty;
-    this.headers = jetty.getHeaders();
+  private final ServerRequest routed; // null for a request the server refused before routing
+  private final String method;
+  private final String rawPath;
+  private final Headers headers;
+  private Map<Class<?>, Object> context;
+
+  Request(ServerRequest routed) {
+    this.routed = routed;
+    this.method = MethodCase.asSent(routed.prologue().method().text());
+    this.rawPath = routed.path().rawPath();
+    this.headers = routed.headers();
+  }
+
+  /** A request refused before routing: what was parsed of it (method and path may be empty). */
+  Request(DirectHandler.TransportRequest refused) {
+    this.routed = null;
+    this.method = refused.method(); // as parsed: a refused request line has no reliable token
+    this.rawPath = refused.path();
+    this.headers = refused.headers();
   }
 
   /** The method token as sent: {@code get} is not {@code GET}. */
   public String method() {
-    String method = jetty.getMethod();
-    return method == null ? "" : method;
+    return method;
   }
 
   /** The path as sent, percent-encoding and all ({@code %2F} is not a slash here). */
   public String rawPath() {
-    String path = jetty.getHttpURI() == null ? null : jetty.getHttpURI().getPath();
-    return path == null ? "" : path;
+    return rawPath;
   }
 
   /** The query as sent, without the {@code ?}; empty when there is none. */
   public String rawQuery() {
-    String query = jetty.getHttpURI() == null ? null : jetty.getHttpURI().getQuery();
-    return query == null ? "" : query;
+    return routed == null ? "" : routed.query().rawValue();
   }
 
-  /**
-   * Every value of the query parameter {@code name}, decoded as a form ({@code +} is a space), in
-   * the order sent; empty when it is absent. A value that is not valid percent-encoding is kept as
-   * sent.
-   */
+  /** Every value of the query parameter {@code name}, decoded, in the order sent; empty if none. */
   public List<String> queryValues(String name) {
-    if (query == null) {
-      query = new HashMap<>();
-      for (String pair : rawQuery().split("&")) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        String key = decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
-        String value = decodeQuery(eq < 0 ? "" : pair.substring(eq + 1));
-        query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-      }
+    if (routed == null || !routed.query().contains(name)) {
+      return List.of();
     }
-    return query.getOrDefault(name, List.of());
-  }
-
-  private static String decodeQuery(String raw) {
-    try {
-      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return raw;
-    }
+    return routed.query().all(name);
   }
 
   /** The first value of the header {@code name} (any case). */
   public Optional<String> header(String name) {
-    return Optional.ofNullable(headers.get(name));
+    return headers.first(HeaderNames.create(name));
   }
 
-  /** Each line of the header {@code name}, in the order sent (a value is not split at commas). */
+  /** Each value of the header {@code name}, in the order sent; empty when it is absent. */
   public List<String> headerValues(String name) {
-    return headers.getValuesList(name);
+    HeaderName header = HeaderNames.create(name);
+    return headers.contains(header) ? headers.get(header).allValues() : List.of();
   }
 
   public boolean hasHeader(String name) {
-    return headers.contains(name);
-  }
-
-  /** Whether a line of the header {@code name} lists {@code token} (any case). */
-  public boolean headerHasToken(String name, String token) {
-    return headers.contains(name, token);
+    return headers.contains(HeaderNames.create(name));
   }
 
   /** The declared {@code Content-Length}; -1 when none is declared. */
   public long contentLength() {
-    return headers.getLongField(HttpHeader.CONTENT_LENGTH);
+    return headers.contentLength().orElse(-1);
   }
 
   /** The header block's size as the limit counts it: each name and value, and 4 per line. */
   public long headerBytes() {
     long total = 0;
-    for (HttpField field : headers) {
-      total += field.getName().length() + 4;
-      String value = field.getValue();
-      total += value == null ? 0 : value.length();
+    for (Header header : headers) {
+      total += header.name().length() + 4;
+      if (header.valueCount() == 1) {
+        total += header.get().length();
+      } else {
+        for (String value : header.allValues()) {
+          total += value.length() + 1; // and the comma that joins it to the next
+        }
+      }
     }
     return total;
   }
 
   /** The value of the cookie {@code name}. */
   public Optional<String> cookie(String name) {
-    for (HttpCookie cookie : org.eclipse.jetty.server.Request.getCookies(jetty)) {
-      if (cookie.getName().equals(name)) {
-        return Optional.of(cookie.getValue());
-      }
-    }
-    return Optional.empty();
+    return routed == null ? Optional.empty() : routed.headers().cookies().first(name).asOptional();
   }
 
   /** The TCP peer's address ({@code 203.0.113.7}). */
   public String peerAddress() {
-    SocketAddress address = jetty.getConnectionMetaData().getRemoteSocketAddress();
+    SocketAddress address = routed == null ? null : routed.remotePeer().address();
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
       return inet.getAddress().getHostAddress();
     }
@@ -137,16 +120,20 @@ public final class Request {
 
   /** Whether the request says a body follows (a length above zero, or chunked). */
   public boolean hasBody() {
-    return contentLength() > 0 || headers.contains(HttpHeader.TRANSFER_ENCODING);
+    return routed != null && routed.content().hasEntity();
   }
 
   /**
    * The body. Reading it is what asks a client that sent {@code Expect: 100-continue} for it; a
    * request answered without reading its body never gets a {@code 100 Continue}, and what is left
-   * of an unread body is discarded (or the connection ended), never parsed as a next request.
+   * of an unread body is never parsed as a next request (HttpEdge drains it or ends the
+   * connection).
    */
   public InputStream body() {
-    return new FilterInputStream(Content.Source.asInputStream(jetty)) {
+    if (!hasBody()) {
+      return NO_BODY;
+    }
+    return new FilterInputStream(routed.content().inputStream()) {
       @Override
       public int read() throws IOException {
         try {
@@ -190,5 +177,10 @@ public final class Request {
       context = new HashMap<>(4);
     }
     context.put(value.getClass(), value);
+  }
+
+  /** The server's own request, for the edge; null when refused before routing. */
+  ServerRequest routed() {
+    return routed;
   }
 }

@@ -1,35 +1,36 @@
 package dev.harmont.server.edge;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * The one answer to a request: a status, headers, and a whole body sent at once (every answer here
- * is a few kilobytes at most). What must happen as the answer leaves (counting it, the access-log
- * line, keeping an idempotent answer) registers with {@link #beforeSend} or {@link #intercept}.
+ * is a few hundred kilobytes at most). What must happen as the answer leaves (counting it, the
+ * access-log line, keeping an idempotent answer) registers with {@link #beforeSend} or {@link
+ * #intercept}.
  */
 public final class Response {
   private static final byte[] EMPTY = new byte[0];
 
-  private final org.eclipse.jetty.server.Response jetty;
-  private final Callback done;
-  private final HttpFields.Mutable headers;
+  /** Where a finished answer goes: the server's response, or a refusal being built. */
+  @FunctionalInterface
+  interface Sink {
+    void send(int status, List<String> headers, byte[] body);
+  }
+
+  private final Sink sink;
+  // Names and values, alternating; a name once, in the case first set.
+  private final List<String> headers = new ArrayList<>(16);
   private int status = 200;
   private boolean sent;
   private List<Runnable> beforeSend;
   private Consumer<byte[]> interceptor;
 
-  Response(org.eclipse.jetty.server.Response jetty, Callback done) {
-    this.jetty = jetty;
-    this.done = done;
-    this.headers = jetty.getHeaders();
+  Response(Sink sink) {
+    this.sink = sink;
   }
 
   public Response status(int status) {
@@ -43,29 +44,43 @@ public final class Response {
 
   /** Sets the header {@code name} to {@code value}, replacing what it had. */
   public Response header(String name, String value) {
-    headers.put(name, value);
+    int at = indexOf(name);
+    if (at < 0) {
+      headers.add(name);
+      headers.add(value);
+    } else {
+      headers.set(at + 1, value);
+    }
     return this;
   }
 
   /** The header's value as set so far. */
   public Optional<String> header(String name) {
-    return Optional.ofNullable(headers.get(name));
+    int at = indexOf(name);
+    return at < 0 ? Optional.empty() : Optional.of(headers.get(at + 1));
+  }
+
+  private int indexOf(String name) {
+    for (int i = 0; i < headers.size(); i += 2) {
+      if (headers.get(i).equalsIgnoreCase(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
-   * Forgets the status and every header set so far but {@code Connection} (the edge's, about the
-   * connection rather than the answer): for an error answered instead.
+   * Forgets the status and every header set so far but {@code Connection} (about the connection
+   * rather than the answer): for an error answered instead.
    */
   public void reset() {
     if (sent) {
       throw new IllegalStateException("the answer has been sent");
     }
+    Optional<String> connection = header("Connection");
     status = 200;
-    String connection = headers.get(HttpHeader.CONNECTION);
     headers.clear();
-    if (connection != null) {
-      headers.put(HttpHeader.CONNECTION, connection);
-    }
+    connection.ifPresent(value -> header("Connection", value));
   }
 
   /** Runs {@code hook} just before the answer leaves (after the status and headers are final). */
@@ -110,10 +125,6 @@ public final class Response {
       interceptor.accept(body);
     }
     sent = true;
-    jetty.setStatus(status);
-    if (status != 204 && status != 304 && status >= 200) {
-      headers.put(HttpHeader.CONTENT_LENGTH, body.length);
-    }
-    jetty.write(true, body.length == 0 ? null : ByteBuffer.wrap(body), done);
+    sink.send(status, headers, body);
   }
 }

@@ -14,10 +14,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * One JSON object per line for every java.util.logging record: ours, and Jetty's, HikariCP's and
- * Flyway's (through {@link Slf4jToJul}). Fields: {@code time} (RFC 3339, UTC, milliseconds), {@code
- * level} ({@code ERROR}, {@code WARN}, {@code INFO}, {@code DEBUG}, {@code TRACE}), {@code logger},
- * {@code message}, {@code request_id} when the record belongs to a request, for access lines {@code
+ * One JSON object per line for every java.util.logging record: ours, Helidon's, and HikariCP's and
+ * Flyway's (through slf4j-jdk14). Fields: {@code time} (RFC 3339, UTC, milliseconds), {@code level}
+ * ({@code ERROR}, {@code WARN}, {@code INFO}, {@code DEBUG}, {@code TRACE}), {@code logger}, {@code
+ * message}, {@code request_id} when the record belongs to a request, for access lines {@code
  * method}, {@code route} (the template), {@code status} and {@code latency_ms}, and {@code stack}
  * when an exception is attached. Only what the record holds is written, so this formatter adds no
  * header, body or query string that the text format would not show either.

@@ -237,6 +237,7 @@ class ApiTokenApiTest extends ServerSuite {
             "%2e%2e%2fuser",
             "a%2Fb",
             "x/../y",
+            "%00",
             "1;DROP%20TABLE%20api_tokens");
     JsonNode reference = null;
     for (String id : ids) {
@@ -250,11 +251,6 @@ class ApiTokenApiTest extends ServerSuite {
       assertThat(error).as(id).isEqualTo(reference);
     }
     assertThat(reference.get("code").asText()).isEqualTo("api_token_not_found");
-    // An encoded NUL is never part of a path: refused by the HTTP parser before routing, the
-    // same 400 whatever follows it, in the envelope.
-    Response nul = api.delete(TOKENS + "/%00", alice.token());
-    assertThat(nul.status()).isEqualTo(400);
-    assertThat(nul.code()).isEqualTo("bad_request");
     assertThat(api.get("/api/v0/user", bob.token()).status()).isEqualTo(200);
     assertThat(api.get("/api/v0/user", session).status()).isEqualTo(200);
     assertThat(api.get(TOKENS, bob.token()).json().get("api_tokens")).hasSize(1);
