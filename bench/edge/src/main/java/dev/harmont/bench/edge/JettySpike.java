@@ -20,11 +20,7 @@ public final class JettySpike {
   public static void main(String[] args) throws Exception {
     HotPaths paths = new HotPaths(args[1], Path.of(args[2]));
     QueuedThreadPool pool = new QueuedThreadPool();
-    // -Dvirtual=false: Jetty's own platform threads (the handler may then run on the thread that
-    // read the request, without a hand-off); by default a virtual thread per request.
-    if (!"false".equals(System.getProperty("virtual"))) {
-      pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    }
+    pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     Server server = new Server(pool);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
