@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP-edge bake-off (issue 25; results in bench/RESULTS.md): GET /api/v0/user (bearer looked
 # up in an in-memory auth cache, same answer bytes) on
-#   harmont  today's real server (edge/HttpEdge on Jetty 12), seeded with one user;
+#   harmont  today's real server (edge/HttpEdge on Helidon 4.5 with edge/MethodCase), seeded with one user;
 #   hspike   bench/edge spike, Helidon 4.5 alone with the same minimal handler as the others
 #            (what Helidon itself costs, apart from our filters, access log and metrics);
 #   jetty    bench/edge spike, Jetty 12.1.14 core handler on virtual threads;
