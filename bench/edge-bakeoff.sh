@@ -24,17 +24,8 @@ if [ -z "${BENCH_NO_BUILD:-}" ] || [ ! -f "$SPIKES/edge-spikes.jar" ]; then
   (cd "$BENCH_DIR/edge" && mvn -B -q package) >&2
 fi
 
-LUA="$WORK/percentiles.lua"
-cat >"$LUA" <<'EOF2'
-done = function(summary, latency, requests)
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
-    + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT %.2f %.3f %.3f %.3f %.3f %d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    latency:percentile(99.9) / 1000, latency.max / 1000, errors))
-end
-EOF2
+# wrk's percentiles, and the same with a POST body for the key-creation path (lib.sh).
+LUA=$(session_lua)
 POST_LUA="$WORK/post.lua"
 cat "$LUA" >"$POST_LUA"
 cat >>"$POST_LUA" <<'EOF2'
@@ -44,18 +35,9 @@ wrk.headers["Content-Type"] = "application/json"
 EOF2
 
 measure() { # LABEL URL [wrk args...]
-  local label=$1 url=$2 out line
-  shift 2
-  out="$WORK/raw.$label.$(date +%s%N)"
-  setsid -w wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "${SCRIPT:-$LUA}" "$@" "$url" >"$out" 2>&1
-  line=$(awk '$1 == "RESULT" {print $2, $3, $4, $5, $6, $7}' "$out")
-  [ -n "$line" ] || { cat "$out" >&2; return 1; }
-  echo "$label $line" | tee -a "$WORK/results"
+  session_measure "${SCRIPT:-$LUA}" "$@"
 }
-med() {
-  awk -v l="$1" -v c="$2" '$1 == l {print $c}' "$WORK/results" | sort -g |
-    awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'
-}
+med() { session_median "$@"; }
 now_ms() { date +%s%3N; }
 # wait_up URL [curl args]: waits for a 200; prints the milliseconds since $T0.
 wait_up() {
@@ -99,31 +81,13 @@ spike jetty JettySpike
 spike vertx VertxSpike
 
 NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-chmod a+rx "$WORK" "$WORK/nginx"
 body=$(sed "s/'/\\\\'/g" "$WORK/user.json")
-cat >"$WORK/nginx/nginx.conf" <<EOF2
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location = /api/v0/user { default_type "application/json; charset=utf-8"; return 200 '$body'; }
-  }
-}
-EOF2
 T0=$(now_ms)
-setsid nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' 2>>"$WORK/nginx/error.log" &
-PIDS+=($!)
-COLD_nginx=$(wait_up "http://127.0.0.1:$NGINX_PORT/api/v0/user")
+NGINX_WAIT_URL="http://127.0.0.1:$NGINX_PORT/api/v0/user" start_nginx memory "  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /api/v0/user { default_type \"application/json; charset=utf-8\"; return 200 '$body'; }
+  }"
+COLD_nginx=$(($(now_ms) - T0))
 cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT/api/v0/user") "$WORK/user.json" || log "nginx's bytes differ"
 
 url_harmont="http://127.0.0.1:$HARMONT_PORT"
@@ -169,10 +133,8 @@ for _ in $(seq 1 "$ROUNDS"); do
   done
 done
 echo
-printf '%-14s %10s %8s %8s %9s %8s\n' median rps p50_ms p99_ms p99.9_ms max_ms
-for l in user_nginx user_harmont user_hspike user_jetty user_vertx verify_hspike verify_jetty verify_vertx post_hspike post_jetty post_vertx; do
-  printf '%-14s %10s %8s %8s %9s %8s\n' "$l" "$(med "$l" 2)" "$(med "$l" 3)" "$(med "$l" 4)" "$(med "$l" 5)" "$(med "$l" 6)"
-done
+session_summary user_nginx user_harmont user_hspike user_jetty user_vertx verify_hspike verify_jetty \
+  verify_vertx post_hspike post_jetty post_vertx
 echo
 for s in harmont hspike jetty vertx; do
   pid=PID_$s
